@@ -42,7 +42,7 @@ def parse_chinese_number(text: str) -> Decimal | None:
     """Read a Chinese numeral exactly.
 
     Args:
-        text: the numeral alone, e.g. "一千二百三十四", "壹万贰仟", "三点五", "二〇二四".
+        text: the numeral alone: "一千二百三十四", "壹万贰仟", "三点五", "二〇二四".
 
     Returns:
         The value, or None when ``text`` is not a well-formed numeral.
@@ -70,7 +70,7 @@ def _split_point(text: str) -> tuple[str, bool, str]:
 
 
 def _parse_digit_string(text: str) -> str | None:
-    """"二〇二四" -> "2024"; None if any character is not a digit."""
+    """ "二〇二四" -> "2024"; None if any character is not a digit."""
     out = []
     for ch in text:
         if ch not in DIGITS:
