@@ -82,6 +82,8 @@ def _parse_digit_string(text: str) -> str | None:
 def _parse_integer(text: str) -> Decimal | None:
     if any(ch not in NUMERAL_CHARS for ch in text):
         return None
+    if not any(ch in DIGITS or ch in SMALL_UNITS for ch in text):
+        return None  # 万 or 亿 alone is a unit, not a number
     has_unit = any(ch not in DIGITS for ch in text)
     if not has_unit:
         # A bare digit run is positional: 二〇二四 = 2024, 五 = 5.

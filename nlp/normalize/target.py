@@ -1,0 +1,595 @@
+"""Target values (目标值 / 指标值) in the canonical form of CONTRACT.md "Target text".
+
+A target is cleaned (full-width folded, spaces and trailing punctuation dropped), then
+read as a qualitative phrase from a short vocabulary, or by this grammar::
+
+    target   := [weak] [comparison | sign] quantity [suffix]
+    quantity := number unit? (~ | - | 至 | 到) number unit?      a range, op "~"
+              | 每 period [comparison | sign] number unit        a per-period rate
+              | number unit?          unit: % 次 人 万元 ..., or base/denominator
+
+The operator comes from, in order of precedence: a sign or comparison word (不低于,
+大于 ...), a suffix (以上 ≥, 以下/以内 ≤), a weak word (达/达到 ≥, 为/是 =), else "=".
+Anything else is ``qual`` with the cleaned text and the note ``unrecognised``, never a
+guess. Each rule that changes the text is a function named after its ``notes`` tag.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from nlp.normalize.numerals import DIGITS, NUMERAL_CHARS, POINT, parse_chinese_number
+from nlp.records import Target
+
+logger = logging.getLogger(__name__)
+
+# Full-width digits, letters and target symbols fold to ASCII; Chinese punctuation
+# (，；：（）) stays, since it belongs to qualitative phrases.
+_FOLD_MAP = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}
+_FOLD_MAP |= {chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)}
+_FOLD_MAP |= {chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)}
+_FOLD_MAP |= dict(zip("％﹪＋－．／＜＝＞～〜≧≦⩾⩽", "%%+-./<=>~~≥≤≥≤", strict=True))
+_FOLD = str.maketrans(_FOLD_MAP)
+
+_CJK = "\u4e00-\u9fff"
+_OCR_SPACE_RE = re.compile(
+    r"(?<=[0-9])\s+(?=[0-9.])|(?<=[0-9]\.)\s+(?=[0-9])|(?<=[0-9],)\s+(?=[0-9]{3}(?![0-9]))"
+)
+_SPACE_RE = re.compile(r"\s+")
+_TRAILING_PUNCT_RE = re.compile(r"[;；。，,、.!！?？:：\s]+$")
+_THOUSANDS_RE = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+_SEPARATOR_RE = re.compile(r"[,，;；、]")
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first so 达到 wins over 达."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+WEAK_OPS = {"达到": "≥", "达": "≥", "为": "=", "是": "=", "等于": "=", "保持在": "="}
+WEAK_OPS["控制在"] = "≤"  # "held within": an upper bound unless a suffix says otherwise
+STRONG_OPS = {
+    **dict.fromkeys(("大于等于", "大于或等于", "不低于", "不少于", "不小于"), "≥"),
+    **dict.fromkeys(("至少", "最少"), "≥"),
+    **dict.fromkeys(("小于等于", "小于或等于", "不高于", "不超过", "不大于"), "≤"),
+    **dict.fromkeys(("不多于", "至多", "最多"), "≤"),
+    **dict.fromkeys(("高于", "超过", "大于", "多于"), ">"),
+    **dict.fromkeys(("低于", "小于", "少于", "不足"), "<"),
+}
+SIGN_OPS = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤", "≥": "≥", "≤": "≤"}
+SIGN_OPS |= {">": ">", "<": "<", "=": "="}
+SUFFIX_OPS = {**dict.fromkeys(("及以上", "或以上", "以上"), "≥")}
+SUFFIX_OPS |= dict.fromkeys(("及以下", "或以下", "以下", "以内", "之内", "内"), "≤")
+BASE_UNITS = (
+    "个百分点", "百分点", "个工作日", "工作日", "个月", "小时", "分钟", "人次",
+    "户次", "台次", "台套", "课时", "学时", "平方米", "立方米", "平米", "公里",
+    "千米", "公顷", "千克", "公斤", "千瓦", "季度", *"次人个份项篇套台场元年月天日周",
+    *"户栋家件批期本册辆所座处条名位张部块间层分亩吨米宗起例轮组支幅段棵株届门节首万亿",
+)  # fmt: skip
+PERIODS = ("季度", "半年", "星期", "学期", "年度", "工作日", "日", "天", "周", "旬")
+PERIODS += ("月", "季", "年")
+PERIOD_ALIASES = {"季": "季度", "星期": "周", "年度": "年"}
+QUALITATIVE_UNITS = frozenset({"是/否", "是否", "是或否", "定性", "定性指标"})
+NO_UNIT = frozenset({"", "无", "-", "--", "/", "不适用", "—"})
+# Measures named before a relation-less value (guideline rule 4): 按时办结率100%.
+MEASURE_ENDINGS = ("率", "度", "比例", "比率", "占比", "数", "数量")
+# A lone clause joined by a copula states a value (投诉率为0): guideline rule 11 keeps
+# it one qualitative target; comparisons (信息通报率达100%) name a measure's target.
+COPULAS = (None, "为", "是")
+# A named clause is short; longer pieces are prose, not a target cell's clause.
+MAX_CLAUSE_CHARS = 200
+
+_CN = "".join(sorted(NUMERAL_CHARS | POINT))
+_SIGN = _alt(SIGN_OPS)
+_UNIT = rf"(?:%|‰|(?:万|亿)?(?:{_alt(BASE_UNITS)}))(?:/每?[{_CJK}]{{1,4}})?"
+
+
+def _number(tag: str) -> str:
+    """Regex for one number: arabic, Chinese numeral, optionally 百分之-prefixed."""
+    return (
+        rf"(?P<{tag}pct>百分之)?"
+        rf"(?:(?P<{tag}ar>-?[0-9]+(?:\.[0-9]+)?)|(?P<{tag}cn>[{_CN}]+?))"
+    )
+
+
+_PREFIX_RE = re.compile(
+    rf"(?P<weak>{_alt(WEAK_OPS)})?(?P<strong>{_alt(STRONG_OPS)}|{_SIGN})?"
+)
+_SUFFIX_RE = re.compile(rf"(?:{_alt(SUFFIX_OPS)})$")
+_INCLUSIVE_RE = re.compile(r"[(（]含(?:本数|(?P<number>[0-9.]+)%?)?[)）]$")
+_SINGLE_RE = re.compile(rf"{_number('a')}(?P<aunit>{_UNIT})?")
+_RANGE_RE = re.compile(
+    rf"{_number('a')}(?P<aunit>{_UNIT})?(?:~|-|—|–|至|到){_number('b')}(?P<bunit>{_UNIT})?"
+)
+_EACH_RE = re.compile(
+    rf"每(?P<period>{_alt(PERIODS)})(?P<inner>{_alt(STRONG_OPS)}|{_SIGN})?"
+    rf"{_number('a')}(?P<aunit>{_UNIT})"
+)
+_UNIT_RE = re.compile(_UNIT)
+# Characters a target can start with: where a clause's measure name may end.
+_TARGET_START = (
+    frozenset("".join([*WEAK_OPS, *STRONG_OPS, *SIGN_OPS, *_FOLD_MAP, "0123456789-每"]))
+    | NUMERAL_CHARS
+)
+_DUP_100_RE = re.compile(r"(?P<real>[1-9][0-9]|100)100")
+
+_ADVERBS = "显著|明显|持续|有效|逐步|进一步|大幅度?|稳步|不断|较大|大力|全面|重点"
+_ADVERBS += "|得到|有所|基本|切实|逐年|充分"
+_VERBS = "提升|提高|改善|增强|促进|保障|解决|降低|减少|下降|增加|增长|加强|优化"
+_VERBS += "|完善|推进|推动|发挥|落实|保持|缓解|控制|改进|加快"
+QUALITATIVE_WORDS = frozenset(
+    {"是", "否", "有", "无", "及时", "准时", "按时", "按期", "有效", "显著", "明显",
+     "良好", "优秀", "优良", "较好", "一般", "合格", "达标", "满意", "不适用", "不涉及",
+     "无此项", "完成", "已完成", "全覆盖", "正常", "稳定", "规范", "准确", "足额",
+     "无事故", "零事故", "合格通过", "通过"}
+)  # fmt: skip
+_QUALITATIVE_RES = (
+    re.compile(rf"(?:{_ADVERBS})?(?:{_VERBS})"),  # 显著提升, 得到提升, 重点解决
+    re.compile(r"(?:验收|考核|评估|检查|审核)(?:合格|通过|达标|优秀|良好)"),
+    re.compile(r"(?:通过验收|按时|按期|及时|全部|足额)(?:完成|发放|到位|办结)?"),
+    re.compile(
+        r"(?:达到|符合|满足)(?:预期|要求|标准|规定|良好|优秀|较好|合格)?"
+        r"(?:目标|要求|标准|程度|水平|效果)?"
+    ),
+    # Deadlines: 2021年12月前, 年底前, 6月底前.
+    re.compile(
+        r"(?=.*[年月日底末])(?:[0-9]{4}年度?)?(?:[0-9]{1,2}月)?(?:[0-9]{1,2}日)?"
+        r"(?:年底|年末|月底|月末|底|末)?(?:前|之前|以前)"
+    ),
+)
+
+
+@dataclass(slots=True)
+class _Number:
+    """One number as read: value, arabic digits as written, how it was written."""
+
+    value: Decimal
+    digits: str | None
+    percent: bool
+    chinese: bool
+
+
+@dataclass(slots=True)
+class _Reading:
+    """A numeric target read from cleaned text."""
+
+    op: str
+    low: _Number
+    high: _Number | None
+    unit: str | None
+    relation: str | None
+    notes: list[str] = field(default_factory=list)
+    repaired: bool = False
+
+
+# ---------------------------------------------------------------- cleaning rules
+
+
+def fullwidth(text: str) -> str:
+    """Fold full-width digits, letters and operators (≧ ＞＝ ％ ～) to half-width."""
+    return text.translate(_FOLD)
+
+
+def ocr_space(text: str) -> str:
+    """Remove spaces OCR or PDF export left inside a number (``100. 0``, ``1 000``)."""
+    return _OCR_SPACE_RE.sub("", text)
+
+
+def trailing_punct(text: str) -> str:
+    """Drop punctuation closing the cell or clause (``97%以上;``, ``95%。``)."""
+    return _TRAILING_PUNCT_RE.sub("", text)
+
+
+def thousands_sep(text: str) -> str:
+    """Remove thousands separators (``1,000`` → ``1000``)."""
+    return _THOUSANDS_RE.sub("", text)
+
+
+def dup_100_suffix(digits: str) -> str | None:
+    """Undo a copied ``100%`` glued to the real target (``≥95100%`` → ``≥95%``).
+
+    Fires only on a percentage written as a plain integer of five or six digits
+    whose last three digits are ``100`` and whose leading digits read 10 to 100:
+    ``95100`` → ``95``, ``100100`` → ``100``, ``10100`` → ``10``. Percentages of
+    10100% and more are not real targets. It never fires on ``100``, on ``1100`` to
+    ``9100`` (a rare but possible percentage, too short to tell), on ``101100``, on
+    numbers with a decimal point or thousands separator, or on values without ``%``.
+
+    Args:
+        digits: the number's digits exactly as written.
+
+    Returns:
+        The real target's digits, or None when the rule does not apply.
+    """
+    match = _DUP_100_RE.fullmatch(digits)
+    return match.group("real") if match else None
+
+
+def negative_zero(value: Decimal) -> Decimal:
+    """Turn ``-0`` into ``0`` (``-0%`` → ``0%``); any other value is returned as is."""
+    return Decimal(0) if value == 0 and value.is_signed() else value
+
+
+def _apply(rule: Callable[[str], str], text: str, notes: list[str]) -> str:
+    """Run a text rule and note its tag (its name) when it changed the text."""
+    out = rule(text)
+    if out != text:
+        notes.append(rule.__name__.replace("_", "-"))
+    return out
+
+
+def clean_target_text(raw: str) -> tuple[str, list[str]]:
+    """Fold full-width forms, remove all whitespace and trailing punctuation.
+
+    Returns:
+        The cleaned text and the notes of the rules that changed it.
+    """
+    notes: list[str] = []
+    text = _apply(fullwidth, raw, notes)
+    text = _apply(ocr_space, text, notes)
+    text = _SPACE_RE.sub("", text)  # spaces between tokens carry no meaning
+    return _apply(trailing_punct, text, notes), notes
+
+
+# ---------------------------------------------------------------- reading numbers
+
+
+def format_number(value: Decimal) -> str:
+    """Plain decimal digits without trailing zeros after the point (100.0 → 100)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _read_number(match: re.Match[str], tag: str) -> _Number | None:
+    """The number captured under ``tag`` in ``match``, None if not a numeral."""
+    percent = match.group(f"{tag}pct") is not None
+    digits = match.group(f"{tag}ar")
+    if digits is not None:
+        return _Number(Decimal(digits), digits, percent, chinese=False)
+    numeral = match.group(f"{tag}cn")
+    if not _is_numeral_start(numeral, percent):
+        return None
+    value = parse_chinese_number(numeral)
+    return None if value is None else _Number(value, None, percent, chinese=True)
+
+
+def _is_numeral_start(numeral: str, percent: bool) -> bool:
+    """A Chinese numeral starts with a digit or 十 (十二); 百 alone only in 百分之百.
+
+    Keeps a bare 万, 亿元, 千米 or 点五 from reading as a number.
+    """
+    if percent and numeral in ("百", "佰"):
+        return True
+    return numeral[0] in DIGITS or numeral[0] in "十拾"
+
+
+def _number_unit(number: _Number, unit: str | None) -> str | bool | None:
+    """The unit of a number (百分之 gives %); False when both 百分之 and a unit."""
+    if number.percent:
+        return False if unit else "%"
+    return unit
+
+
+def canonical_unit(unit: str) -> tuple[str, bool]:
+    """Drop 每 from a denominator and spell periods one way (次/每季 → 次/季度).
+
+    Returns:
+        The unit and whether it changed.
+    """
+    base, slash, denominator = unit.partition("/")
+    if not slash:
+        return unit, False
+    denominator = denominator.removeprefix("每")
+    denominator = PERIOD_ALIASES.get(denominator, denominator)
+    out = f"{base}/{denominator}"
+    return out, out != unit
+
+
+def _read_each(body: str) -> _Reading | None:
+    """``每季度1次`` → 1次/季度; ``每月至少1次`` → ≥1次/月."""
+    match = _EACH_RE.fullmatch(body)
+    if match is None or "/" in match.group("aunit"):
+        return None
+    number = _read_number(match, "a")
+    if number is None or number.percent:
+        return None
+    period = match.group("period")
+    unit = f"{match.group('aunit')}/{PERIOD_ALIASES.get(period, period)}"
+    inner = match.group("inner")
+    op = STRONG_OPS.get(inner or "") or SIGN_OPS.get(inner or "") or "="
+    notes = ["period-rate"] + (["word-operator"] if inner in STRONG_OPS else [])
+    return _Reading(op, number, None, unit, inner, notes)
+
+
+def _read_range(body: str) -> _Reading | None:
+    """``80%-100%``, ``80%～100%``, ``80%至100%``, ``80-100%`` → 80%~100%."""
+    match = _RANGE_RE.fullmatch(body)
+    if match is None:
+        return None
+    low, high = _read_number(match, "a"), _read_number(match, "b")
+    if low is None or high is None:
+        return None
+    low_unit = _number_unit(low, match.group("aunit"))
+    high_unit = _number_unit(high, match.group("bunit"))
+    if low_unit is False or high_unit is False or high.value < low.value:
+        return None
+    if low_unit is not None and low_unit != high_unit:
+        return None  # 80%-100 or 5次-10%: not one quantity
+    return _Reading("~", low, high, high_unit or None, None, ["range"])
+
+
+def _read_single(body: str) -> _Reading | None:
+    """``95%``, ``≥20人``, ``1份/项目``, ``百分之九十五``, ``153``."""
+    match = _SINGLE_RE.fullmatch(body)
+    if match is None:
+        return None
+    number = _read_number(match, "a")
+    if number is None:
+        return None
+    unit = _number_unit(number, match.group("aunit"))
+    if unit is False:
+        return None
+    return _Reading("=", number, None, unit or None, None)
+
+
+def _resolve_op(reading: _Reading, weak: str | None, strong: str | None,
+                suffix: str | None) -> str | None:  # fmt: skip
+    """Combine prefix, suffix and rate operators by the module's precedence rule."""
+    explicit = STRONG_OPS.get(strong or "") or SIGN_OPS.get(strong or "")
+    if reading.op == "~":
+        return None if explicit or suffix else "~"
+    if reading.op != "=":  # an operator inside a rate: 每月至少1次
+        return None if explicit else reading.op
+    if explicit:
+        return explicit
+    if suffix:
+        return SUFFIX_OPS[suffix]
+    return WEAK_OPS[weak] if weak else "="
+
+
+def _read_numeric(cleaned: str) -> _Reading | None:
+    """Read a cleaned target as operator + quantity, None when the grammar fails."""
+    notes: list[str] = []
+    text = _apply(thousands_sep, cleaned, notes)
+    prefix = _PREFIX_RE.match(text)
+    if prefix is None:  # both parts are optional, so this never happens
+        return None
+    weak, strong = prefix.group("weak"), prefix.group("strong")
+    body = text[prefix.end() :]
+    inclusive = _INCLUSIVE_RE.search(body)  # 95%以上（含）: 以上 already includes 95%
+    body = body[: inclusive.start()] if inclusive else body
+    suffix_match = _SUFFIX_RE.search(body)
+    suffix = suffix_match.group() if suffix_match else None
+    body = body[: suffix_match.start()] if suffix_match else body
+    reading = _read_each(body) or _read_range(body) or _read_single(body)
+    if reading is None:
+        return None
+    op = _resolve_op(reading, weak, strong, suffix)
+    if op is None or (inclusive and not _inclusive_agrees(inclusive, op, reading)):
+        return None
+    if weak or strong in STRONG_OPS or suffix or inclusive:
+        notes.append("word-operator")
+    reading.op, reading.relation = op, (weak or "") + (strong or "") or None
+    reading.notes = notes + reading.notes
+    if reading.low.chinese or (reading.high and reading.high.chinese):
+        reading.notes.append("chinese-numeral")
+    _finish_unit(reading)
+    _repair_dup_100(reading)
+    _fix_negative_zero(reading)
+    return reading
+
+
+def _inclusive_agrees(mark: re.Match[str], op: str, reading: _Reading) -> bool:
+    """``（含95%）`` fits ``≥95%`` / ``≤95%`` only: the bound it includes."""
+    number = mark.group("number")
+    if op not in ("≥", "≤") or number is None:
+        return op in ("≥", "≤")
+    return (
+        re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", number) is not None
+        and Decimal(number) == reading.low.value
+    )
+
+
+def _finish_unit(reading: _Reading) -> None:
+    """Put the unit in canonical spelling, noting a rewritten period."""
+    if reading.unit is None:
+        return
+    reading.unit, changed = canonical_unit(reading.unit)
+    if changed and "period-rate" not in reading.notes:
+        reading.notes.append("period-rate")
+
+
+def _repair_dup_100(reading: _Reading) -> None:
+    """Apply :func:`dup_100_suffix` to a single percentage written in the text."""
+    low = reading.low
+    if reading.high or reading.unit != "%" or low.digits is None or low.percent:
+        return
+    if "thousands-sep" in reading.notes:
+        return
+    real = dup_100_suffix(low.digits)
+    if real is not None:
+        reading.low = _Number(Decimal(real), real, False, False)
+        reading.notes.append("dup-100-suffix")
+        reading.repaired = True
+
+
+def _fix_negative_zero(reading: _Reading) -> None:
+    """Apply :func:`negative_zero` to both ends, noting it when a sign was dropped."""
+    for number in (reading.low, reading.high):
+        if number is not None and negative_zero(number.value) is not number.value:
+            number.value = negative_zero(number.value)
+            reading.notes.append("negative-zero")
+
+
+# ---------------------------------------------------------------- public API
+
+
+def is_qualitative_phrase(cleaned: str) -> bool:
+    """Whether cleaned text is a known qualitative target (显著, 验收合格, 得到提升)."""
+    return cleaned in QUALITATIVE_WORDS or any(
+        r.fullmatch(cleaned) for r in _QUALITATIVE_RES
+    )
+
+
+def _read_unit_column(unit: str | None) -> str | None:
+    """A unit column's content: a unit, ``"qual"`` for 是/否 and 定性, else None."""
+    if unit is None:
+        return None
+    text = re.sub(r"[()（）\[\]【】]", "", _SPACE_RE.sub("", fullwidth(unit)))
+    if text in QUALITATIVE_UNITS:
+        return "qual"
+    if text in NO_UNIT or not _UNIT_RE.fullmatch(text):
+        return None
+    return canonical_unit(text)[0]
+
+
+def _qual(raw: str, cleaned: str, notes: list[str]) -> Target:
+    """A qualitative target: the cleaned phrase is both text and qualitative."""
+    return Target(raw, cleaned, "qual", qualitative=cleaned, notes=tuple(notes))
+
+
+def _target_from_reading(raw: str, reading: _Reading, notes: list[str]) -> Target:
+    """Canonical text: operator (none for = and ~), number, unit glued."""
+    unit = reading.unit or ""
+    low = format_number(reading.low.value)
+    high = format_number(reading.high.value) if reading.high is not None else None
+    text = ("" if reading.op in ("=", "~") else reading.op) + low + unit
+    if high is not None:
+        text += f"~{high}{unit}"
+    return Target(
+        raw=raw,
+        text=text,
+        op=reading.op,  # type: ignore[arg-type]
+        value=Decimal(low),
+        value_max=Decimal(high) if high is not None else None,
+        unit=reading.unit,
+        repaired=reading.repaired,
+        notes=tuple(notes + reading.notes),
+    )
+
+
+def normalize_target(raw: str, unit: str | None = None) -> Target:
+    """Normalize a target value to CONTRACT.md's canonical form.
+
+    Args:
+        raw: the target cell or clause as written.
+        unit: the content of a separate unit column (``%``, ``次``, ``万元``), used
+            when the value has no unit of its own; ``是/否`` or ``定性`` marks the
+            target qualitative.
+
+    Returns:
+        The Target; ``qual`` with the note ``unrecognised`` when no rule applies.
+    """
+    cleaned, notes = clean_target_text(raw)
+    column = _read_unit_column(unit)
+    if is_qualitative_phrase(cleaned):
+        return _qual(raw, cleaned, notes)
+    reading = _read_numeric(cleaned)
+    if reading is not None and column == "qual" and reading.unit is None:
+        return _qual(raw, cleaned, [*notes, "unit-column"])
+    if reading is not None:
+        if reading.unit is None and column is not None:
+            reading.unit = column
+            reading.notes.append("unit-column")
+        return _target_from_reading(raw, reading, notes)
+    if column == "qual" and cleaned:
+        return _qual(raw, cleaned, [*notes, "unit-column"])
+    logger.debug("unrecognised target %r", raw)
+    return _qual(raw, cleaned, [*notes, "unrecognised"])
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    """A measure name followed by its target, and the relation word between them."""
+
+    name: str
+    target: Target
+    relation: str | None
+
+
+def _named_clause(piece: str) -> _Clause | None:
+    """Split ``采集率达97%以上`` into its measure name and numeric target.
+
+    The name is the shortest prefix after which the rest reads as a numeric target.
+    It must hold a Chinese character; without a relation word or sign before the
+    number it must end like a measure (率, 度, 比例, 数 ...): ``电脑4台`` is no clause.
+
+    Returns:
+        The clause, or None.
+    """
+    piece = piece.strip()
+    if len(piece) > MAX_CLAUSE_CHARS:
+        return None
+    for i in range(1, len(piece)):
+        if piece[i] not in _TARGET_START or piece[i - 1] in "0123456789.-":
+            continue
+        if piece[i - 1].isspace() or not re.search(f"[{_CJK}]", piece[:i]):
+            continue
+        cleaned, _ = clean_target_text(piece[i:])
+        if not cleaned or is_qualitative_phrase(cleaned):
+            continue
+        reading = _read_numeric(cleaned)
+        if reading is None:
+            continue
+        name = _SPACE_RE.sub("", fullwidth(piece[:i]))
+        if reading.relation is None and not name.endswith(MEASURE_ENDINGS):
+            return None
+        return _Clause(name, normalize_target(piece[i:].strip()), reading.relation)
+    return None
+
+
+def split_targets(text: str) -> list[tuple[str | None, Target]]:
+    """Split a cell holding several named targets into (measure, target) pairs.
+
+    ``采集率达97%以上,信息准确率达97%以上,未注销率低于3%;`` gives three pairs. The
+    text is split on ``,，;；、`` only when every piece is a named clause (see
+    :func:`_named_clause`). A single clause naming its measure is split off when
+    its relation is a comparison (``信息通报率达100%``); a plain statement with 为/是
+    (``投诉率为0``) stays one qualitative target (annotation guideline rule 11).
+
+    Returns:
+        A list of (name or None, Target); ``[(None, normalize_target(text))]`` when
+        the text cannot be split cleanly.
+    """
+    whole = normalize_target(text)
+    if whole.op != "qual":
+        return [(None, whole)]
+    clauses = _clauses(text)
+    if not clauses or (len(clauses) == 1 and clauses[0].relation in COPULAS):
+        return [(None, whole)]
+    return [(clause.name, clause.target) for clause in clauses]
+
+
+def _clauses(text: str) -> list[_Clause] | None:
+    """The named clauses of ``text`` split on ``,，;；、``; None if any piece is not."""
+    clauses = []
+    for piece in _SEPARATOR_RE.split(text):
+        if not clean_target_text(piece)[0]:
+            continue  # the empty piece after a closing ";"
+        clause = _named_clause(piece)
+        if clause is None:
+            return None
+        clauses.append(clause)
+    return clauses or None
+
+
+def looks_like_target(text: str) -> bool:
+    """Whether a cell's content looks like a target value, not a metric or level name.
+
+    Rules: a numeric target (``≥95%``, ``153``, ``每季度1次``, ``1年``); a phrase of the
+    qualitative vocabulary (显著, 有效, 验收合格, 不适用, 得到提升, deadlines such as
+    ``2021年12月前``); or clauses that each name a measure followed by a numeric
+    target (``投诉率为 0``, ``采集率达97%以上,准确率达90%以上``).
+    """
+    target = normalize_target(text)
+    if not target.text:
+        return False
+    if target.op != "qual" or "unrecognised" not in target.notes:
+        return True
+    return _clauses(text) is not None
