@@ -1,0 +1,287 @@
+"""The ``zhibiao`` command line: parses arguments and calls the library.
+
+Exit codes: 0 success; 1 some documents failed (``extract``) or a string could not
+be parsed; 2 usage error (bad option, missing input path).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import Enum
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="zhibiao",
+    help="Extract performance indicators (绩效指标) and monetary amounts from "
+    "Chinese government budget documents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+REPORT_WIDTH = 120
+
+
+class OutputFormat(str, Enum):
+    """Output table format."""
+
+    jsonl = "jsonl"
+    parquet = "parquet"
+    csv = "csv"
+
+
+class OcrMode(str, Enum):
+    """When to run OCR."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class ReportFormat(str, Enum):
+    """Evaluation report format."""
+
+    text = "text"
+    json = "json"
+
+
+def _stderr() -> Console:
+    return Console(stderr=True)
+
+
+def _error(message: object) -> None:
+    """Print an error on stderr, unwrapped so paths stay whole."""
+    _stderr().print(f"Error: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _version() -> str:
+    try:
+        return version("zhibiao")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"zhibiao {_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log progress details.")
+    ] = False,
+) -> None:
+    """Extract performance indicators and monetary amounts from budget documents."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def extract(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files or folders (searched recursively).",
+            exists=True,
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="Output folder.", file_okay=False, show_default=False
+        ),
+    ],
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.jsonl,
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", min=1, help="Worker processes.")
+    ] = 1,
+    ocr: Annotated[
+        OcrMode,
+        typer.Option(help="OCR: auto (pages without text only), always, never."),
+    ] = OcrMode.auto,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="Use rules only, no trained models.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
+) -> None:
+    """Extract indicators and amounts from INPUTS into --out.
+
+    Writes indicators, amounts and documents tables. Exit code 0 when every
+    document was extracted (unsupported files are skipped), 1 when some failed.
+    """
+    from nlp.pipeline import ExtractOptions, run_batch
+
+    console = _stderr()
+    options = ExtractOptions(ocr=ocr.value, use_model=not no_model)
+    try:
+        summary = run_batch(
+            inputs,
+            out,
+            fmt=fmt.value,
+            workers=workers,
+            options=options,
+            progress=not quiet and sys.stderr.isatty(),
+        )
+    except FileNotFoundError as exc:  # an input vanished after argument checks
+        _error(exc)
+        raise typer.Exit(EXIT_USAGE) from exc
+    if not quiet:
+        console.print(
+            f"{summary.documents} documents: {summary.ok} ok, {summary.error} error, "
+            f"{summary.skipped} skipped; {summary.indicators} indicators, "
+            f"{summary.amounts} amounts; {summary.seconds:.1f} s → {out}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    raise typer.Exit(EXIT_FAILED if summary.error else EXIT_OK)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[
+        Path,
+        typer.Option(
+            "--gold",
+            help="Gold folder (<stem>.indicators.jsonl, <stem>.amounts.jsonl).",
+            exists=True,
+            file_okay=False,
+            show_default=False,
+        ),
+    ],
+    pred: Annotated[
+        Path,
+        typer.Option(
+            "--pred",
+            help="Extract output folder.",
+            exists=True,
+            file_okay=False,
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.text,
+    max_errors: Annotated[
+        int, typer.Option(min=0, help="Errors listed per document (text format).")
+    ] = 20,
+) -> None:
+    """Score extract output (--pred) against gold annotations (--gold)."""
+    from nlp.evaluate import evaluate as run_evaluation
+    from nlp.evaluate import render_text, report_json
+
+    try:
+        report = run_evaluation(gold, pred)
+    except FileNotFoundError as exc:
+        _error(exc)
+        raise typer.Exit(EXIT_USAGE) from exc
+    if fmt is ReportFormat.json:
+        typer.echo(report_json(report))
+    else:
+        # Pipes and files get a fixed width wide enough for the score tables.
+        width = None if sys.stdout.isatty() else REPORT_WIDTH
+        render_text(report, Console(width=width), max_errors=max_errors)
+
+
+def _print_json(value: dict[str, Any]) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False))
+
+
+def _parse_failed(exc: Exception) -> typer.Exit:
+    _error(exc)
+    return typer.Exit(EXIT_FAILED)
+
+
+@app.command("normalize-target")
+def normalize_target_command(
+    text: Annotated[str, typer.Argument(help="A target value, e.g. ≥ 95 %.")],
+    unit: Annotated[
+        str | None, typer.Option(help="Unit from a separate unit column.")
+    ] = None,
+) -> None:
+    """Print the normalized target of TEXT as one JSON line."""
+    from nlp.errors import ParseError
+    from nlp.normalize.target import normalize_target
+
+    try:
+        target = normalize_target(text, unit=unit)
+    except ParseError as exc:
+        raise _parse_failed(exc) from exc
+    _print_json(target.to_dict())
+
+
+@app.command("parse-money")
+def parse_money_command(
+    text: Annotated[str, typer.Argument(help="An amount, e.g. 746.1 万元.")],
+    unit: Annotated[
+        str | None,
+        typer.Option(help="Unit from the table (单位：万元) when TEXT has none."),
+    ] = None,
+) -> None:
+    """Print the parsed amount of TEXT as one JSON line."""
+    from nlp.errors import ParseError
+    from nlp.normalize.money import parse_money
+
+    try:
+        money = parse_money(text, unit)
+    except ParseError as exc:
+        raise _parse_failed(exc) from exc
+    _print_json(money.to_dict())
+
+
+@app.command("find-amounts")
+def find_amounts_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A UTF-8 text file.", exists=True, dir_okay=False, show_default=False
+        ),
+    ],
+) -> None:
+    """Print one JSON line per money mention found in FILE's text."""
+    from nlp.errors import ParseError
+    from nlp.normalize.amounts import find_amounts
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        message = f"{file}: cannot read as UTF-8 text: {exc}"
+        raise _parse_failed(ValueError(message)) from exc
+    try:
+        spans = find_amounts(text)
+    except ParseError as exc:
+        raise _parse_failed(exc) from exc
+    for span in spans:
+        _print_json(span.to_dict())
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,448 @@
+"""Monetary amounts as written in Chinese budget documents, read exactly.
+
+:func:`parse_money` reads one amount string (a table cell, a phrase) into a
+:class:`nlp.records.Money`: Arabic numbers with half- or full-width digits, thousands
+separators and OCR spaces (``87, 300. 0 万元``), multipliers 千/万/亿 and their
+combinations (``1.5万亿``, ``3千万``, colloquial ``k``/``w``), Chinese numerals in
+lower and financial case with 元/圆/块, 角/毛, 分 and 整, ranges, approximation words
+and currencies (ISO 4217).
+
+The grammar lives here as compiled regular expressions shared with
+:mod:`nlp.normalize.amounts`, which finds amounts in running text. Values are
+:class:`decimal.Decimal` in the currency's main unit (yuan for CNY), built from the
+digit string, never from a float.
+
+Units: the unit written with the number wins; otherwise ``default_unit`` (the table's
+``单位：万元`` line) applies and ``unit_source`` is ``"table"``. A bare number with
+neither is rejected: its value would be a guess between 元 and 万元.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from nlp.errors import ParseError
+from nlp.normalize.numerals import parse_chinese_number
+from nlp.records import Approx, Money, UnitSource
+
+# -- character folding ------------------------------------------------------------
+
+# One character in, one character out, so offsets into the folded text are offsets
+# into the original: full-width ASCII, ideographic space, dash and tilde variants,
+# and traditional forms of the unit characters.
+_FOLD_PAIRS = {chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}
+_FOLD_PAIRS.update(
+    {
+        "\u3000": " ",
+        "\u00a0": " ",
+        "—": "-",
+        "–": "-",
+        "−": "-",
+        "〜": "~",
+        "萬": "万",
+        "億": "亿",
+        "圓": "圆",
+        "塊": "块",
+    }
+)
+# ￥ (U+FFE5) is outside the full-width ASCII block; keep it as the yen/yuan sign.
+FOLD_TABLE = str.maketrans(_FOLD_PAIRS)
+
+
+def fold(text: str) -> str:
+    """Fold full-width and variant characters to the forms the grammar reads.
+
+    The result has the same length as ``text``, character for character.
+    """
+    return text.translate(FOLD_TABLE)
+
+
+# -- vocabulary -------------------------------------------------------------------
+
+# Currency words written after the number. Longest first matters for the regex.
+SUFFIX_CURRENCIES: dict[str, str] = {
+    "新加坡元": "SGD", "瑞士法郎": "CHF", "新台币": "TWD", "人民币": "CNY",
+    "港元": "HKD", "港币": "HKD", "美元": "USD", "美金": "USD", "欧元": "EUR",
+    "日元": "JPY", "日圆": "JPY", "英镑": "GBP", "澳元": "AUD", "澳币": "AUD",
+    "韩元": "KRW", "泰铢": "THB", "卢布": "RUB", "加元": "CAD", "加币": "CAD",
+    "新币": "SGD", "块钱": "CNY", "元钱": "CNY", "元": "CNY", "圆": "CNY", "块": "CNY",
+    "圓": "CNY", "塊": "CNY",
+    "RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD", "EUR": "EUR",
+    "JPY": "JPY", "GBP": "GBP", "TWD": "TWD", "AUD": "AUD", "KRW": "KRW",
+    "THB": "THB", "RUB": "RUB", "CAD": "CAD", "SGD": "SGD", "CHF": "CHF",
+}  # fmt: skip
+# Currency marks written before the number.
+PREFIX_CURRENCIES: dict[str, str] = {
+    "人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD",
+    "EUR": "EUR", "JPY": "JPY", "GBP": "GBP", "TWD": "TWD", "AUD": "AUD",
+    "KRW": "KRW", "THB": "THB", "RUB": "RUB", "CAD": "CAD", "SGD": "SGD",
+    "CHF": "CHF", "US$": "USD", "HK$": "HKD", "NT$": "TWD", "S$": "SGD",
+    "A$": "AUD", "C$": "CAD", "￥": "CNY", "¥": "CNY", "$": "USD", "€": "EUR",
+    "£": "GBP", "₩": "KRW", "＄": "USD",
+}  # fmt: skip
+MULTIPLIERS: dict[str, int] = {
+    "十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000,
+    "k": 1000, "K": 1000, "w": 10_000, "W": 10_000, "萬": 10_000,
+    "億": 100_000_000, "ｋ": 1000, "Ｋ": 1000, "ｗ": 10_000, "Ｗ": 10_000,
+}  # fmt: skip
+# CONTRACT.md: about (约, 左右, 余, 多), at_least (以上, 不低于, 至少),
+# at_most (以内, 不超过, 近, 不到).
+PREFIX_APPROX: dict[str, Approx] = {
+    "约为": "about", "大约": "about", "大概": "about", "约": "about",
+    "将近": "at_most", "接近": "at_most", "近": "at_most", "不到": "at_most",
+    "不足": "at_most", "不超过": "at_most", "不高于": "at_most", "最多": "at_most",
+    "最高": "at_most", "至少": "at_least", "不低于": "at_least", "不少于": "at_least",
+    "最少": "at_least", "最低": "at_least", "超过": "at_least", "逾": "at_least",
+    "≥": "at_least", "≧": "at_least", ">": "at_least", "＞": "at_least",
+    "≤": "at_most", "≦": "at_most", "<": "at_most", "＜": "at_most",
+}  # fmt: skip
+SUFFIX_APPROX: dict[str, Approx] = {
+    "左右": "about", "上下": "about", "以上": "at_least", "以下": "at_most",
+    "以内": "at_most", "之内": "at_most",
+}  # fmt: skip
+JIAO_UNITS = frozenset("角毛")
+CN_DIGIT_CHARS = "零〇○一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖幺"
+CN_NUMERAL_CHARS = CN_DIGIT_CHARS + "十拾百佰千仟万萬亿億点點"
+
+
+def _alternation(words: object) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# -- grammar ----------------------------------------------------------------------
+# The grammar reads raw text as well as folded text (full-width digits and
+# separators, 萬/億, ideographic spaces), so running text is searched unfolded.
+
+_DIGIT = "0-9０-９"
+_SP = r"[ \t\u3000]"
+# An Arabic number: thousands groups (OCR may put spaces or a line break after a
+# separator), then an optional fraction (OCR may put spaces after the point).
+NUM = (
+    rf"(?<![{_DIGIT}A-Za-z.．])"
+    rf"(?:[{_DIGIT}]{{1,3}}(?:{_SP}*[,，]\s*[{_DIGIT}]{{3}})+(?![{_DIGIT}])|[{_DIGIT}]+)"
+    rf"(?:[.．]\s*[{_DIGIT}]+)?"
+)
+# A Chinese numeral must start with a digit (or 十): 千万元 alone is not a number.
+CN_NUM = rf"[{CN_DIGIT_CHARS}十拾][{CN_NUMERAL_CHARS}]*"
+_WAN = "[万萬]"
+_YI = "[亿億]"
+MULT = (
+    rf"(?:{_WAN}{_YI}|千{_YI}|百{_YI}|千{_WAN}|百{_WAN}|十{_WAN}|[万萬亿億千百]"
+    r"|[kKwWｋＫｗＷ](?![A-Za-zＡ-Ｚａ-ｚ]))"
+)
+# 元 starts words that are not money (元旦, 多元化); 圆满, 整改 likewise.
+_NOT_AFTER_YUAN = r"(?!旦|素|宵|年|化|论|首|结构|方程)"
+_UNIT_WORDS = _alternation(k for k in SUFFIX_CURRENCIES if not k.isascii())
+_UNIT_CODES = _alternation(k for k in SUFFIX_CURRENCIES if k.isascii())
+UNIT = (
+    rf"(?:{_UNIT_WORDS}|(?<![A-Za-z])(?:{_UNIT_CODES})(?![A-Za-z]))"
+    rf"{_NOT_AFTER_YUAN}(?:(?<![圆圓])|(?![满形心桌梦]))"
+)
+_CODE_MARKS = [k for k in PREFIX_CURRENCIES if k[0].isalpha() and k.isascii()]
+_SIGN_MARKS = [k for k in PREFIX_CURRENCIES if k not in _CODE_MARKS]
+PREFIX_CUR = (
+    rf"(?:(?<![A-Za-z])(?:{_alternation(_CODE_MARKS)})|{_alternation(_SIGN_MARKS)})"
+)
+# Single-character words get a guard against the words they end (节约, 最近).
+_MULTI_CHAR_APPROX = _alternation(
+    k for k in PREFIX_APPROX if len(k) > 1 and "约" not in k and "近" not in k
+)
+PRE_APPROX = (
+    r"(?:约为|大约|大概|(?<![节制预契合简公条违誓婚特])约|将近|接近"
+    rf"|(?<![最附接将靠邻])近|{_MULTI_CHAR_APPROX}|逾|[≥≧>＞≤≦<＜])"
+)
+# "50万元（含）以上": the 含 marks the bound as included, which at_least already says.
+POST_APPROX = rf"(?:[(（]含[)）])?(?P<postword>{_alternation(SUFFIX_APPROX)})"
+RANGE_SEP = rf"{_SP}*(?:[-~－～—–〜−]|至|到){_SP}*"
+_CN_D = f"[{_DIGIT}{CN_DIGIT_CHARS}]"
+# After a currency unit: 角/毛 and 分, the colloquial 块五 (3.5), and 整.
+JIAO_FEN = (
+    rf"(?:(?P<jiao>{_CN_D})[角毛](?:(?P<fen>{_CN_D})分)?"
+    rf"|(?P<fen2>{_CN_D})分"
+    rf"|(?<=[块塊])(?P<tail>[{CN_DIGIT_CHARS}])(?![{CN_NUMERAL_CHARS}角毛分元块{_DIGIT}]))?"
+    r"(?P<zheng>整(?![改理合体治个顿洁齐修数]))?"
+)
+
+AMOUNT_BODY = (
+    rf"(?:(?P<pre>{PRE_APPROX}){_SP}*)?"
+    rf"(?:(?P<cur>{PREFIX_CUR}){_SP}*)?"
+    rf"(?:(?:(?P<lo>{NUM})|(?P<cnlo>{CN_NUM})){_SP}*(?P<lomult>{MULT})?"
+    rf"{_SP}*(?P<lounit>{UNIT})?{RANGE_SEP}(?:{PREFIX_CUR}{_SP}*)?)?"
+    rf"(?:(?P<num>{NUM})|(?P<cnum>{CN_NUM}))"
+    r"(?:\s*(?P<yu1>[余多]))?"
+    rf"(?:\s*(?P<mult>{MULT}))?"
+    r"(?P<yu2>[余多])?"
+    rf"(?:\s*(?P<unit>{UNIT})(?:人民币)?{JIAO_FEN})?"
+    rf"(?:{_SP}*(?P<post>{POST_APPROX}))?"
+)
+AMOUNT_RE = re.compile(AMOUNT_BODY)
+# parse_money: the whole string, optionally signed (增减 columns are negative).
+PARSE_RE = re.compile(
+    rf"\s*(?:(?P<pre0>{PRE_APPROX})[ \t]*)?(?P<sign>-)?[ \t]*{AMOUNT_BODY}\s*"
+)
+# The common shape, "1,742.74 万元", read without the full grammar; anything else
+# (OCR spaces, full-width forms, ranges, approximations) takes the general path.
+FAST_RE = re.compile(
+    r" ?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)? ?(万元|亿元|元|万|亿)?"
+)
+FAST_FACTORS = {
+    "万元": 10_000,
+    "亿元": 100_000_000,
+    "元": 1,
+    "万": 10_000,
+    "亿": 100_000_000,
+}
+UNIT_SPEC_RE = re.compile(rf"\s*(?P<mult>{MULT})?\s*(?P<unit>{UNIT})?\s*")
+_NUM_JUNK = re.compile(r"[\s,，]")
+_CN_TRAILING_MULT = re.compile(r"[万萬亿億]+$")
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpec:
+    """A unit as a factor to yuan-like main units and a currency code."""
+
+    factor: int
+    currency: str
+
+
+@functools.lru_cache(maxsize=64)
+def parse_unit(unit: str) -> UnitSpec:
+    """Read a unit name such as ``万元``, ``元``, ``亿元``, ``千美元``.
+
+    Raises:
+        ParseError: ``unit`` is not a multiplier and/or currency.
+    """
+    m = UNIT_SPEC_RE.fullmatch(fold(unit))
+    if not unit or m is None or not (m["mult"] or m["unit"]):
+        raise ParseError(f"not a money unit: {unit!r}")
+    currency = SUFFIX_CURRENCIES[m["unit"]] if m["unit"] else "CNY"
+    return UnitSpec(multiplier_value(m["mult"]), currency)
+
+
+def multiplier_value(mult: str | None) -> int:
+    """The factor of a multiplier word: 万 → 10000, 万亿 → 10**12, k → 1000."""
+    factor = 1
+    for ch in mult or "":
+        factor *= MULTIPLIERS[ch]
+    return factor
+
+
+def arabic_value(digits: str) -> Decimal:
+    """An Arabic number string with separators and OCR spaces, exactly."""
+    return Decimal(_NUM_JUNK.sub("", digits).replace("．", "."))
+
+
+def chinese_value(numeral: str) -> Decimal | None:
+    """A Chinese numeral, including a decimal one before 万/亿 (三点五万)."""
+    if "点" in numeral or "點" in numeral:
+        m = _CN_TRAILING_MULT.search(numeral)
+        if m:
+            base = parse_chinese_number(numeral[: m.start()])
+            return None if base is None else base * multiplier_value(m.group())
+    return parse_chinese_number(numeral)
+
+
+def cn_trailing_factor(numeral: str) -> int:
+    """The 万/亿 a Chinese numeral ends with (三万 → 10000), for range lower ends."""
+    m = _CN_TRAILING_MULT.search(numeral)
+    return multiplier_value(m.group()) if m else 1
+
+
+def _digit_value(ch: str) -> int:
+    if ch.isdecimal():
+        return int(ch)
+    value = parse_chinese_number(ch)
+    return int(value) if value is not None else 0
+
+
+def has_currency(m: re.Match[str]) -> bool:
+    """Whether the amount names its currency (a unit word or a prefix mark)."""
+    return bool(m["unit"] or m["cur"])
+
+
+def money_from_match(
+    m: re.Match[str],
+    text: str,
+    default: UnitSpec | None,
+    default_source: UnitSource = "table",
+    pre: str | None = None,
+    negative: bool = False,
+) -> Money | None:
+    """Build a Money from a match of the amount grammar.
+
+    Args:
+        m: a match of :data:`AMOUNT_RE` or :data:`PARSE_RE`.
+        text: the amount as written (becomes ``Money.text``).
+        default: unit to use when the text has neither multiplier nor currency.
+        default_source: ``unit_source`` to report when ``default`` is used.
+        pre: an approximation word read before the sign, if any.
+        negative: whether a minus sign preceded the number.
+
+    Returns:
+        The amount, or None when the match has no unit and no default applies, or a
+        Chinese numeral does not read.
+    """
+    if m["num"] is not None:
+        value = arabic_value(m["num"])
+    else:
+        cn = chinese_value(m["cnum"])
+        if cn is None:
+            return None
+        value = cn
+    mult = multiplier_value(m["mult"])
+    written_unit = has_currency(m) or m["mult"] is not None
+    if written_unit:
+        factor, source = mult, "text"
+        currency = _currency(m)
+    elif default is not None:
+        factor, source, currency = default.factor, default_source, default.currency
+    else:
+        return None
+    value = value * factor + _jiao_fen(m)
+    if negative:
+        value = -value
+    value_max = None
+    if m["lo"] is not None or m["cnlo"] is not None:
+        value_max = value
+        value = _range_low(m, value_max, factor)
+        if value is None:
+            return None
+    return Money(
+        text=text,
+        value=value,
+        value_max=value_max,
+        currency=currency,
+        approx=_approx(m, pre),
+        unit_source=source,
+    )
+
+
+def _currency(m: re.Match[str]) -> str:
+    unit = m["unit"]
+    if unit and SUFFIX_CURRENCIES[unit] != "CNY":
+        return SUFFIX_CURRENCIES[unit]
+    if m["cur"]:
+        return PREFIX_CURRENCIES[m["cur"]]
+    return "CNY"
+
+
+def _jiao_fen(m: re.Match[str]) -> Decimal:
+    jiao = m["jiao"] or m["tail"]
+    fen = m["fen"] or m["fen2"]
+    total = Decimal(0)
+    if jiao:
+        total += Decimal(_digit_value(jiao)) / 10
+    if fen:
+        total += Decimal(_digit_value(fen)) / 100
+    return total
+
+
+def _range_low(m: re.Match[str], high: Decimal, factor: int) -> Decimal | None:
+    """The lower end of a range; it borrows the upper end's multiplier when it has
+    none of its own and the borrowed value stays below the upper end (3至5万元)."""
+    if m["lo"] is not None:
+        low = arabic_value(m["lo"])
+        own = m["lomult"] is not None or m["lounit"] is not None
+    else:
+        cn = chinese_value(m["cnlo"])
+        if cn is None:
+            return None
+        low = cn
+        own = m["lomult"] is not None or cn_trailing_factor(m["cnlo"]) > 1
+    if own:
+        return low * multiplier_value(m["lomult"])
+    borrowed = factor
+    if m["cnum"] is not None:
+        borrowed *= cn_trailing_factor(m["cnum"])
+    if borrowed > 1 and low * borrowed <= high:
+        return low * borrowed
+    return low
+
+
+def _approx(m: re.Match[str], pre: str | None) -> Approx:
+    if m["post"]:
+        return SUFFIX_APPROX[m["postword"]]
+    word = m["pre"] or pre
+    if word:
+        return PREFIX_APPROX[word]
+    if m["yu1"] or m["yu2"]:
+        return "about"
+    return "exact"
+
+
+def parse_money(
+    text: str,
+    default_unit: str | None = None,
+    *,
+    default_source: UnitSource = "table",
+) -> Money:
+    """Read one amount string exactly.
+
+    Args:
+        text: the amount alone, e.g. ``"746.1 万元"``, ``"壹万贰仟元整"``,
+            ``"1万-5万元"``, ``"3,293.00"`` (with ``default_unit``).
+        default_unit: the unit when ``text`` writes none (``"万元"`` for a cell of a
+            table headed ``单位：万元``).
+        default_source: ``unit_source`` reported when ``default_unit`` is used:
+            ``"table"`` (unit line, column header) or ``"context"`` (the document's
+            prevailing unit).
+
+    Returns:
+        The amount; ``value`` in the currency's main unit (yuan for CNY).
+
+    Raises:
+        ParseError: ``text`` is not an amount (empty, a year, a percentage, words),
+            or has no unit and no ``default_unit`` was given. The message quotes it.
+    """
+    fast = FAST_RE.fullmatch(text)
+    if fast is not None and fast[3] is not None:
+        # Inlined fast path: the common table and prose shape, written unit.
+        value = Decimal(fast[1].replace(",", "") + (fast[2] or ""))
+        return Money(text.strip(), value * FAST_FACTORS[fast[3]])
+    default = parse_unit(default_unit) if default_unit is not None else None
+    if fast is not None and default is not None:
+        return _parse_fast(fast, text, default, default_source)
+    return _parse_general(text, default, default_source)
+
+
+def _parse_fast(
+    m: re.Match[str], text: str, default: UnitSpec, source: UnitSource
+) -> Money:
+    """A bare number of the common shape, valued in the table's unit."""
+    value = Decimal(m[1].replace(",", "") + (m[2] or ""))
+    return Money(
+        text.strip(),
+        value * default.factor,
+        currency=default.currency,
+        unit_source=source,
+    )
+
+
+def _parse_general(
+    text: str, default: UnitSpec | None, default_source: UnitSource
+) -> Money:
+    """The full grammar: every form parse_money documents."""
+    m = PARSE_RE.fullmatch(fold(text))
+    if m is None:
+        raise ParseError(f"not a money amount: {text!r}")
+    if m["pre0"] and m["pre"]:
+        raise ParseError(f"not a money amount: {text!r}")
+    money = money_from_match(
+        m,
+        text.strip(),
+        default,
+        default_source,
+        pre=m["pre0"],
+        negative=m["sign"] is not None,
+    )
+    if money is None:
+        if not has_currency(m) and m["mult"] is None and default is None:
+            raise ParseError(
+                f"amount has no unit and no default_unit was given: {text!r}"
+            )
+        raise ParseError(f"not a money amount: {text!r}")
+    return money

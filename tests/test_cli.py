@@ -1,0 +1,261 @@
+"""Tests for the zhibiao command line: exit codes, output files, helper commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nlp.cli import app
+from nlp.write import read_records
+
+runner = CliRunner()
+
+# The contract checker ships beside the contract, one level above the repository.
+CONTRACT_CHECK = (
+    Path(__file__).resolve().parents[2] / "shared" / "tools" / "check_contract.py"
+)
+
+GOOD_TEXT = (
+    "项目支出绩效目标表\n"
+    "\n"
+    "项目名称：社区培训项目\n"
+    "\n"
+    "一级指标\t二级指标\t三级指标\t指标值\n"
+    "产出指标\t数量指标\t培训人次\t≥95人次\n"
+    "产出指标\t质量指标\t培训合格率\t≥95%\n"
+    "效益指标\t社会效益指标\t群众满意度\t≥90%\n"
+    "\n"
+    "本项目预算资金746.1万元，其中人员支出300万元，公用经费50万元。\n"
+)
+
+
+def _write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("zhibiao ")
+
+
+def test_extract_all_ok_exits_0_and_output_meets_the_contract(tmp_path: Path) -> None:
+    _write(tmp_path / "in" / "a.txt", GOOD_TEXT)
+    _write(tmp_path / "in" / "b" / "c.md", GOOD_TEXT)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(tmp_path / "in"), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "2 documents: 2 ok, 0 error, 0 skipped" in result.stderr
+    docs = [r["doc"] for r in read_records(out / "documents.jsonl")]
+    assert docs == ["a.txt", "b/c.md"]
+    assert list(read_records(out / "indicators.jsonl"))
+    check = subprocess.run(
+        [sys.executable, str(CONTRACT_CHECK), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "0 problems" in check.stdout
+
+
+def test_extract_with_a_failed_document_exits_1(tmp_path: Path) -> None:
+    good = _write(tmp_path / "in" / "good.txt", GOOD_TEXT)
+    bad = _write(tmp_path / "in" / "bad.pdf", b"this is not a pdf")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(good), str(bad), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "2 documents: 1 ok, 1 error, 0 skipped" in result.stderr
+    records = {r["doc"]: r for r in read_records(out / "documents.jsonl")}
+    assert records["good.txt"]["status"] == "ok"
+    assert records["bad.pdf"]["status"] == "error"
+    assert str(bad) in records["bad.pdf"]["error"]
+
+
+def test_extract_skipped_only_exits_0(tmp_path: Path) -> None:
+    odd = _write(tmp_path / "notes.wps", "x")
+    result = runner.invoke(app, ["extract", str(odd), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0
+    assert "1 skipped" in result.stderr
+
+
+def test_extract_missing_input_is_a_usage_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.txt"
+    result = runner.invoke(app, ["extract", str(missing), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "nowhere.txt" in result.stderr
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "documents.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--format", "xml"], ["--workers", "0"], ["--ocr", "sometimes"], []],
+    ids=["bad-format", "zero-workers", "bad-ocr", "no-out"],
+)
+def test_extract_bad_options_are_usage_errors(
+    tmp_path: Path, options: list[str]
+) -> None:
+    good = _write(tmp_path / "good.txt", GOOD_TEXT)
+    out = ["--out", str(tmp_path / "o")] if options else []
+    result = runner.invoke(app, ["extract", str(good), *out, *options])
+    assert result.exit_code == 2
+    assert not (tmp_path / "o").exists()
+
+
+def test_extract_quiet_prints_nothing(tmp_path: Path) -> None:
+    good = _write(tmp_path / "good.txt", GOOD_TEXT)
+    result = runner.invoke(
+        app, ["extract", str(good), "--out", str(tmp_path / "o"), "--quiet"]
+    )
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_extract_other_formats(tmp_path: Path, fmt: str) -> None:
+    good = _write(tmp_path / "good.txt", GOOD_TEXT)
+    out = tmp_path / "o"
+    result = runner.invoke(
+        app, ["extract", str(good), "--out", str(out), "--format", fmt, "--no-model"]
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = list(read_records(out / f"indicators.{fmt}"))
+    assert rows and {r["doc"] for r in rows} == {"good.txt"}
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{t}.{fmt}" for t in ("amounts", "documents", "indicators")
+    )
+
+
+def test_extract_two_workers(tmp_path: Path) -> None:
+    for i in range(3):
+        _write(tmp_path / "in" / f"d{i}.txt", GOOD_TEXT)
+    out = tmp_path / "o"
+    result = runner.invoke(
+        app, ["extract", str(tmp_path / "in"), "--out", str(out), "--workers", "2"]
+    )
+    assert result.exit_code == 0, result.stderr
+    docs = [r["doc"] for r in read_records(out / "documents.jsonl")]
+    assert docs == ["d0.txt", "d1.txt", "d2.txt"]
+
+
+def test_normalize_target_prints_one_json_line() -> None:
+    result = runner.invoke(app, ["normalize-target", "≥ 95 %"])
+    assert result.exit_code == 0
+    (line,) = result.stdout.splitlines()
+    record = json.loads(line)
+    assert (record["text"], record["op"], record["unit"]) == ("≥95%", "≥", "%")
+
+
+def test_normalize_target_with_unit_column() -> None:
+    result = runner.invoke(app, ["normalize-target", "95", "--unit", "%"])
+    assert json.loads(result.stdout)["text"] == "95%"
+
+
+def test_parse_money_keeps_money_a_string_and_chinese_unescaped() -> None:
+    result = runner.invoke(app, ["parse-money", "746.1 万元"])
+    assert result.exit_code == 0
+    assert "万元" in result.stdout
+    assert json.loads(result.stdout)["value"] == "7461000.00"
+    table = runner.invoke(app, ["parse-money", "746.1", "--unit", "万元"])
+    assert json.loads(table.stdout)["value"] == "7461000.00"
+
+
+def test_parse_money_error_exits_1_with_message_on_stderr() -> None:
+    result = runner.invoke(app, ["parse-money", "abc"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "abc" in result.stderr
+
+
+def test_find_amounts_prints_one_line_per_amount(tmp_path: Path) -> None:
+    path = _write(tmp_path / "a.txt", "人员支出 746.1 万元，项目资金3300元。")
+    result = runner.invoke(app, ["find-amounts", str(path)])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["value"], r["subject"]) for r in records] == [
+        ("7461000.00", "人员支出"),
+        ("3300.00", "项目资金"),
+    ]
+
+
+def test_find_amounts_on_undecodable_file_exits_1(tmp_path: Path) -> None:
+    path = _write(tmp_path / "a.txt", b"\xff\xfe\xfa\x00\x81")
+    result = runner.invoke(app, ["find-amounts", str(path)])
+    assert result.exit_code == 1
+    assert "a.txt" in result.stderr
+
+
+def _gold_and_pred(tmp_path: Path) -> tuple[Path, Path]:
+    """Gold written by hand for a document; prediction from running extract."""
+    doc = _write(tmp_path / "d.txt", GOOD_TEXT)
+    pred = tmp_path / "pred"
+    assert runner.invoke(app, ["extract", str(doc), "--out", str(pred)]).exit_code == 0
+    target = {"raw": "≥95%", "text": "≥95%", "op": "≥", "repaired": False, "notes": []}
+    gold_record = {
+        "doc": "d.txt",
+        "project": "社区培训项目",
+        "level1": "产出指标",
+        "level2": "质量指标",
+        "level1_norm": "产出指标",
+        "level2_norm": "质量指标",
+        "metric": "培训合格率",
+        "target_raw": "≥95%",
+        "target": target,
+        "source": {"page": None, "table": 0, "row": 2, "span": None, "text": "…"},
+        "confidence": 1.0,
+    }
+    gold = tmp_path / "gold"
+    _write(
+        gold / "d.indicators.jsonl", json.dumps(gold_record, ensure_ascii=False) + "\n"
+    )
+    return gold, pred
+
+
+def test_evaluate_json_report(tmp_path: Path) -> None:
+    gold, pred = _gold_and_pred(tmp_path)
+    result = runner.invoke(
+        app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    metric = next(
+        r
+        for r in report["overall"]
+        if r["measure"] == "metric" and r["subset"] == "all"
+    )
+    n_pred = sum(1 for _ in read_records(pred / "indicators.jsonl"))
+    # 培训合格率 is in the document's table, so it is found; the rest are extra.
+    assert (metric["tp"], metric["fn"], metric["fp"]) == (1, 0, n_pred - 1)
+    assert [d["doc"] for d in report["documents"]] == ["d.txt"]
+
+
+def test_evaluate_text_report(tmp_path: Path) -> None:
+    gold, pred = _gold_and_pred(tmp_path)
+    result = runner.invoke(app, ["evaluate", "--gold", str(gold), "--pred", str(pred)])
+    assert result.exit_code == 0, result.stderr
+    assert "Overall" in result.stdout
+    assert "d.txt" in result.stdout
+
+
+def test_evaluate_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["evaluate", "--gold", str(tmp_path / "nope"), "--pred", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    empty = runner.invoke(
+        app, ["evaluate", "--gold", str(tmp_path), "--pred", str(tmp_path)]
+    )
+    assert empty.exit_code == 2
+    assert "no gold files" in empty.stderr
