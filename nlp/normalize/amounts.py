@@ -226,13 +226,10 @@ def _resume(m: re.Match[str]) -> int:
     retried just after its point; otherwise after the candidate.
     """
     num = m["num"]
-    if num and "." in num and m.start("num") is not None:
-        point = m.start("num") + num.index(".")
-        if (
-            point + 1 < m.end()
-            and num[num.index(".") + 1 : num.index(".") + 2].isspace()
-        ):
-            return point + 1
+    if num:
+        dot = num.find(".")
+        if 0 <= dot < len(num) - 1 and num[dot + 1].isspace():
+            return m.start("num") + dot + 1
     return max(m.end(), m.start() + 1)
 
 
