@@ -64,6 +64,9 @@ DEPARTMENT_LABEL = re.compile(
     r"^(?:部门|单位|部门（单位）|部门\(单位\))名称$|^预算单位$"
 )
 PROSE_MIN_CHARS = 8
+LABEL_MAX_CHARS = 20
+DESCRIPTION_HEADER = re.compile(r"内容|说明|用途|描述|备注|依据|概况|目标")
+SENTENCE_PUNCTUATION = re.compile(r"[，,。；;、！？]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,7 +498,7 @@ def _cell_amount(
     text = text.strip()
     if not text or not _money_shaped(text):
         return None
-    label = _row_label(row, col)
+    label = _row_label(row, col, headers)
     header = "/".join(headers.get(col, []))
     unit, unit_source = _cell_unit(text, label, header, table.unit, prevailing)
     if unit_source is None:
@@ -521,13 +524,31 @@ def _money_shaped(text: str) -> bool:
     return bool(re.fullmatch(r"[-−]?\d[\d,，.．\s]*(?:亿元|万元|千元|元|万|亿)", text))
 
 
-def _row_label(row: GridRow, col: int) -> str | None:
-    """The nearest text cell left of ``col``: the row's label on this side."""
+def _row_label(
+    row: GridRow, col: int, headers: dict[int, list[str]] | None = None
+) -> str | None:
+    """The row's label on this side of a (possibly two-sided) table: the nearest
+    label-like text cell left of ``col`` that is not under a description column
+    (主要内容, 说明), else the nearest text cell."""
+    headers = headers or {}
+    nearest = named = None
     for c in range(col - 1, -1, -1):
         text = row.cells[c].strip()
-        if text and not is_number_cell(text) and text not in NOT_APPLICABLE:
+        if not text or is_number_cell(text) or text in NOT_APPLICABLE:
+            continue
+        nearest = nearest or text
+        if DESCRIPTION_HEADER.search("/".join(headers.get(c, []))):
+            continue
+        if _is_label_like(text):
             return text
-    return None
+        named = named or text
+    return named or nearest
+
+
+def _is_label_like(text: str) -> bool:
+    """Short, and no sentence punctuation once a leading enumeration is gone."""
+    body = ENUMERATION.sub("", normalize_label(text))
+    return len(body) <= LABEL_MAX_CHARS and not SENTENCE_PUNCTUATION.search(body)
 
 
 def _cell_unit(

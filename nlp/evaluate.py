@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -53,7 +52,6 @@ GOLD_SUFFIXES: dict[RecordType, str] = {
 ABSENT = "absent"
 # Characters of an error's source text shown in the text report.
 SOURCE_TEXT_SHOWN = 100
-_TABLE_ROW = re.compile(r"\t|^\s*\|.*\|", re.MULTILINE)
 
 
 def norm_text(value: str | None) -> str | None:
@@ -135,19 +133,18 @@ ERROR_MEASURES = ("triple", "value+subject")
 
 
 def is_narrative(record: Record) -> bool:
-    """True for a record found in running text rather than in a table row.
+    """True for a record found in running text rather than read from a table row.
 
-    A record is a table record when its source is a table row without a character
-    span (a row-level hit), or when its source text is a table row: tab-separated
-    cells or a ``| … |`` pipe row. Gold written by reading text exports carries no
-    table index or span, only the line it was read from, so the source text is the
-    one signal both sides share; a hit inside a prose cell (年度总体目标) keeps its
-    sentence as source text and counts as narrative.
+    The rule reads the same on gold and predictions, whatever the input format:
+    an indicator is narrative when it has no level (guideline rule 8: narrative
+    indicators have none; a table row always has at least one); an amount is
+    narrative when its unit is written with the number (``unit_source == "text"``),
+    since a table cell takes its unit from the table. An amount in a prose table
+    cell (年度绩效目标) therefore counts as narrative, as it reads as prose.
     """
-    source = record.get("source") or {}
-    if source.get("table") is not None and source.get("span") is None:
-        return False
-    return not _TABLE_ROW.search(source.get("text") or "")
+    if "metric" in record:
+        return not record.get("level1_norm") and not record.get("level2_norm")
+    return record.get("unit_source") == "text"
 
 
 def _in_subset(record: Record, subset: Subset) -> bool:

@@ -258,28 +258,25 @@ def test_report_to_dict_is_json(folders: tuple[Path, Path]) -> None:
     assert (row["tp"], row["fp"], row["fn"], row["f1"]) == (3, 2, 2, 0.6)
 
 
-def test_normalization_and_narrative_rule() -> None:
+def test_normalization() -> None:
     assert norm_text(" 培训\n人次（ＡＢ１） ") == "培训人次(AB1)"
     assert norm_text("  ") is None
-    assert is_narrative({"source": {"table": 0, "row": 1, "span": None}}) is False
-    assert is_narrative({"source": {"table": 0, "row": 1, "span": [1, 2]}}) is True
-    assert is_narrative({"source": {"table": None, "span": None}}) is True
 
 
 @pytest.mark.parametrize(
-    ("source", "narrative"),
+    ("record", "narrative"),
     [
-        # Gold read from a text export: no positions, only the line's text.
-        ({"table": None, "span": None, "text": "产出\t数量\t培训人次\t≥20人"}, False),
-        ({"table": None, "span": None, "text": "| 数量 | 培训人次 | ≥20人 |"}, False),
-        ({"table": None, "span": None, "text": "全年按时办结率100%。"}, True),
-        # A table cell hit with its span: the row text marks it as a table record.
-        ({"table": 0, "row": 1, "span": [5, 9], "text": "人员支出\t746.1"}, False),
-        # A hit in a prose cell keeps its sentence.
-        ({"table": 0, "row": 1, "span": [5, 9], "text": "满意度达到90%以上。"}, True),
+        # Indicators: a table row always carries a level, a statement in prose none.
+        ({"metric": "培训人次", "level1_norm": "产出指标", "level2_norm": None}, False),
+        ({"metric": "培训人次", "level1_norm": None, "level2_norm": "数量指标"}, False),
+        ({"metric": "按时办结率", "level1_norm": None, "level2_norm": None}, True),
+        # Amounts: a table cell takes its unit from the table, prose writes it.
+        ({"value": "7461000.00", "unit_source": "table"}, False),
+        ({"value": "7461000.00", "unit_source": "context"}, False),
+        ({"value": "7461000.00", "unit_source": "text"}, True),
     ],
 )
-def test_subset_is_decided_by_position_or_row_text(
-    source: dict[str, Any], narrative: bool
+def test_subset_rule_reads_the_same_on_gold_and_predictions(
+    record: dict[str, Any], narrative: bool
 ) -> None:
-    assert is_narrative({"source": source}) is narrative
+    assert is_narrative(record) is narrative
