@@ -15,6 +15,7 @@ Narrative indicator statements come from ``nlp.classify``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -28,7 +29,14 @@ from nlp.blocks import (
     normalize_label,
     unit_of_line,
 )
-from nlp.classify import Statement, StatementKind, document_kind, find_statements
+from nlp.classify import (
+    SpanScorer,
+    Statement,
+    StatementKind,
+    document_kind,
+    find_statements,
+    load_default_model,
+)
 from nlp.document import Block, Document
 from nlp.errors import ParseError
 from nlp.normalize.amounts import find_amounts
@@ -124,6 +132,8 @@ def assemble(
     tables: Sequence[TableView],
     doc: str,
     params: AssemblyParams = DEFAULT_PARAMS,
+    model: SpanScorer | None = None,
+    use_model: bool = False,
 ) -> tuple[tuple[Indicator, ...], tuple[Amount, ...]]:
     """Build every indicator and amount record of one document.
 
@@ -132,10 +142,16 @@ def assemble(
         tables: the recovered tables of ``document``.
         doc: the document's name in records.
         params: confidences.
+        model: span model that keeps, drops and types narrative statements (their
+            confidence is then the model's); None keeps to the rules.
+        use_model: when ``model`` is None, use the shipped default model if there
+            is one.
 
     Returns:
         (indicators, amounts), each in document order.
     """
+    if model is None and use_model:
+        model = load_default_model()
     kind = document_kind(document.text[:400])
     prevailing = _prevailing_unit(tables)
     projects = _ProjectTracker(document, tables)
@@ -151,8 +167,9 @@ def assemble(
             used = _indicator_cells(table, project, doc, params, indicators)
             _table_amounts(table, doc, prevailing, used, amounts)
             _prose_in_table(
-                table, used, document, doc, kind, project, params, indicators, amounts
-            )
+                table, used, document, doc, kind, project, params, indicators, amounts,
+                model,
+            )  # fmt: skip
         elif block.kind in ("paragraph", "heading"):
             _prose_block(
                 block,
@@ -163,6 +180,7 @@ def assemble(
                 params,
                 indicators,
                 amounts,
+                model,
             )
     return tuple(indicators), tuple(amounts)
 
@@ -280,10 +298,14 @@ def _read_by_content(
     row: GridRow, section: Section, labels: set[str], levels: _Levels
 ) -> _Reading:
     """Assign a shifted row's cells to roles in reading order."""
+    first_role_col = min(col for col, _ in section.roles)
     cells = [
         (col, text.strip())
         for col, text in enumerate(row.cells)
-        if text.strip() and text.strip() not in labels and row.origin[col]
+        if text.strip()
+        and text.strip() not in labels
+        and row.origin[col]
+        and not (col < first_role_col and is_number_cell(text))  # 序号
     ]
     cells = _dedupe_merged(row, cells)
     reading = _Reading()
@@ -476,7 +498,7 @@ def _extend_headers(
     out = {col: list(parts) for col, parts in headers.items()}
     carry = ""
     for col, text in enumerate(row.cells):
-        label = normalize_label(text)
+        label = re.sub(r"\s+", "", text)
         if label:
             carry = label
         elif carry and not headers.get(col):
@@ -621,6 +643,7 @@ def _prose_in_table(
     params: AssemblyParams,
     indicators: list[Indicator],
     amounts: list[Amount],
+    model: SpanScorer | None = None,
 ) -> None:
     """Statements and amounts in table cells that hold prose."""
     for row in table.rows:
@@ -650,6 +673,7 @@ def _prose_in_table(
                 params,
                 indicators,
                 amounts,
+                model,
             )
 
 
@@ -662,13 +686,17 @@ def _prose_block(
     params: AssemblyParams,
     indicators: list[Indicator],
     amounts: list[Amount],
+    model: SpanScorer | None = None,
 ) -> None:
     prov = block.prov[0] if block.prov else None
     if prov is None or prov.span is None:
         return
     start = prov.span[0]
     source = Source(text=block.text, page=prov.page, bbox=prov.bbox)
-    _prose(block.text, start, source, doc, kind, project, params, indicators, amounts)
+    _prose(
+        block.text, start, source, doc, kind, project, params, indicators, amounts,
+        model,
+    )  # fmt: skip
 
 
 def _prose(
@@ -681,11 +709,15 @@ def _prose(
     params: AssemblyParams,
     indicators: list[Indicator],
     amounts: list[Amount],
+    model: SpanScorer | None = None,
 ) -> None:
-    for statement in find_statements(text, kind):
-        indicators.append(
-            _statement_record(statement, text, offset, source, doc, project, params)
+    for statement in find_statements(text, kind, model):
+        record = _statement_record(
+            statement, text, offset, source, doc, project, params
         )
+        if model is not None:  # the model's probability is the confidence
+            record = dataclasses.replace(record, confidence=statement.confidence)
+        indicators.append(record)
     for found in find_amounts(text):
         amounts.append(
             Amount(

@@ -21,9 +21,12 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from nlp.document import BBox, Block, Document, Table
+from nlp.normalize.levels import level_kind
+from nlp.normalize.target import looks_like_target
 
 RowRole = Literal["header", "unit", "data", "blank"]
 ColumnRole = Literal[
@@ -331,6 +334,8 @@ def _continues(
     first = _first_row_texts(table)
     if any(unit_of_line(t) for t in first if t):
         return False
+    if _is_header_like(first):
+        return False  # a money table's header after an indicator table
     return previous_roles is not None or _looks_like_data(first)
 
 
@@ -446,9 +451,23 @@ def _is_cut_row(last: GridRow, first: GridRow) -> bool:
         return False
     if indicator_roles(first.cells):
         return False
+    if any(
+        level_kind(first.cells[i]) or _is_short_target(first.cells[i]) for i in filled
+    ):
+        # A complete row under a blank 一级 carried over the break.
+        return False
     return all(i < len(last.cells) and last.cells[i].strip() for i in filled) and (
         not _ends_sentence(last.cells[filled[0]])
     )
+
+
+def _is_short_target(text: str) -> bool:
+    """A cell that is a target value on its own (≥90%, 2023年12月前), not prose."""
+    text = text.strip()
+    return len(text) <= SHORT_TARGET_CHARS and looks_like_target(text)
+
+
+SHORT_TARGET_CHARS = 16
 
 
 def _ends_sentence(text: str) -> bool:
@@ -486,9 +505,11 @@ def _with_roles(rows: Sequence[GridRow]) -> list[GridRow]:
             role = "blank"
         elif len(set(filled)) == 1 and unit_of_line(filled[0]):
             role = "unit"
-        elif is_indicator_header or (
-            previous_was_indicator_header and _is_sub_header_cells(row.cells)
-        ) or (not in_section and _is_header_like(row.cells)):
+        elif (
+            is_indicator_header
+            or (previous_was_indicator_header and _is_sub_header_cells(row.cells))
+            or (not in_section and _is_header_like(row.cells))
+        ):
             role = "header"
         else:
             role = "data"
@@ -512,9 +533,22 @@ def _is_header_like(cells: Sequence[str]) -> bool:
     if len(filled) < 2:
         return False
     labels = [normalize_label(c) for c in filled]
+    if _is_form_row(labels):
+        return False  # 项目名称 | 社区培训项目: a form row, its value is data
     if not all(_is_header_label(label) for label in labels):
         return False
     return any(MONEY_HEADER.search(label) for label in labels)
+
+
+def _is_form_row(labels: Sequence[str]) -> bool:
+    """A form label followed by its value (项目名称 | 社区培训项目), not by another
+    column header (项目名称 | 预算数（万元）, 任务名称 | 主要内容)."""
+    for label, right in pairwise(labels):
+        if FORM_LABEL.match(label) and not (
+            COLUMN_WORD.search(right) or header_role(right) is not None
+        ):
+            return True
+    return False
 
 
 def _is_header_label(label: str) -> bool:
@@ -524,7 +558,7 @@ def _is_header_label(label: str) -> bool:
         return False
     if header_role(label) is not None:
         return True
-    if MONEY_HEADER.search(label) and not re.search(r"[≥≤<>%％]", label):
+    if MONEY_HEADER.search(label) and not re.search(r"[≥≤<>]|\d\s*[%％]", label):
         return True
     return len(label) <= SHORT_LABEL_CHARS and not re.search(r"\d", label)
 
@@ -532,6 +566,14 @@ def _is_header_label(label: str) -> bool:
 SHORT_LABEL_CHARS = 4
 
 
+FORM_LABEL = re.compile(
+    r"^(?:项目名称|任务名称|部门名称|单位名称|部门（单位）名称|部门\(单位\)名称|主管部门|"
+    r"主管单位|项目类型|资金用途|项目编码|项目代码|实施单位|项目负责人)[:：]?$"
+)
+COLUMN_WORD = re.compile(
+    r"预算|决算|金额|合计|小计|总计|总额|支出|收入|拨款|资金|经费|科目|年度|内容|说明|"
+    r"描述|目标|名称|性质|类型|编码|单位$|万元|元）|元\)"
+)
 MONEY_HEADER = re.compile(
     r"预算数|决算数|金额|合计|小计|总计|总额|预算|支出|收入|拨款|资金|经费|"
     r"科目|项目|年度|单位"

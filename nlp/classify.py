@@ -2,15 +2,43 @@
 
 A narrative indicator is a *measure* followed directly by a *relation* and a
 *value* (annotation guideline rule 4): ``法律意见出具及时率不低于90%``,
-``采购执行率为98.73%``, ``按时办结率100%``. This module states that as rules; the
-trained span classifier refines what they propose.
+``采购执行率为98.73%``, ``按时办结率100%``. This module states that as rules
+(:func:`find_statements` without a model) and, with a trained span model, lets the
+model decide:
+
+1. **Candidates.** The rules' metric and value spans, every number expression
+   (with and without the relation before it), noun phrases of up to
+   ``max_metric_tokens`` jieba tokens ending in a measure word right before a value,
+   and the cells of a table row (:func:`candidate_spans`).
+2. **Scoring.** Each candidate becomes a record (the span, its left and right
+   context, the tokens around it, where it came from, the document's kind) and the
+   :class:`SpanScorer` gives it a probability for each label of :data:`LABELS`.
+3. **Pairing.** A metric candidate directly followed by a value candidate is a
+   statement when P(METRIC) × P(TARGET or ACTUAL) clears the threshold (lower for
+   pairs the rules proposed); the larger of P(TARGET) and P(ACTUAL) gives the kind
+   and the product is the confidence. Overlapping statements keep the best.
+
+The scorer is the exported form of the scikit-learn pipeline trained by
+``nlp.train``: a vocabulary of feature names and a weight matrix, read from JSON and
+``.npy`` files, so loading needs neither scikit-learn nor pickle.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import math
 import re
-from dataclasses import dataclass
-from typing import Literal
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
 
 StatementKind = Literal["target", "actual"]
 
@@ -70,6 +98,9 @@ class Statement:
     confidence: float
 
 
+RULE_CONFIDENCE = 0.6
+
+
 def document_kind(title_text: str) -> StatementKind:
     """Default kind of a document's statements: reports state achieved values.
 
@@ -80,17 +111,38 @@ def document_kind(title_text: str) -> StatementKind:
 
 
 def find_statements(
-    text: str, default_kind: StatementKind = "target"
+    text: str,
+    default_kind: StatementKind = "target",
+    model: SpanClassifier | None = None,
 ) -> list[Statement]:
     """Every narrative indicator statement in ``text``.
 
     Args:
         text: a paragraph or a prose table cell.
         default_kind: the kind when the clause itself gives no cue.
+        model: a trained span classifier; None keeps to the rules. With a model,
+            the rules' statements and the broader candidates are kept or dropped
+            and typed (target / actual) by the model, and ``confidence`` is the
+            model's probability.
 
     Returns:
         Statements in text order.
     """
+    if model is not None:
+        return _model_statements(text, default_kind, model)
+    return [found.statement for found in _rule_matches(text, default_kind)]
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleMatch:
+    """A rule statement with the offsets its spans need."""
+
+    statement: Statement
+    metric_end: int
+    value_start: int
+
+
+def _rule_matches(text: str, default_kind: StatementKind) -> list[_RuleMatch]:
     found = []
     for match in STATEMENT.finditer(text):
         if _MONEY_AFTER.match(text, match.end()):
@@ -108,16 +160,15 @@ def find_statements(
         target_raw = text[value_start : match.end()]
         clause = _clause_around(text, start)
         kind = _kind_of(clause, default_kind)
-        found.append(
-            Statement(
-                start=start,
-                end=match.end(),
-                metric=re.sub(r"\s+", "", measure),
-                target_raw=target_raw.strip(),
-                kind=kind,
-                confidence=0.6,
-            )
+        statement = Statement(
+            start=start,
+            end=match.end(),
+            metric=re.sub(r"\s+", "", measure),
+            target_raw=target_raw.strip(),
+            kind=kind,
+            confidence=RULE_CONFIDENCE,
         )
+        found.append(_RuleMatch(statement, match.end("measure"), value_start))
     return found
 
 
@@ -161,3 +212,467 @@ def _kind_of(clause: str, default_kind: StatementKind) -> StatementKind:
     if _TARGET_CUES.search(clause) or ("“" in clause and "<" in clause):
         return "target"
     return default_kind
+
+
+# --- span model: labels, candidates, features --------------------------------
+
+OUTSIDE = "O"
+LABELS = ("METRIC", "TARGET", "ACTUAL", "AMOUNT", "LEVEL")
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "narrative"
+CANDIDATES_KEY = "zhibiao_candidates"
+SPANS_KEY = "zhibiao"
+MODEL_FORMAT = 1
+
+_VALUE_UNIT = (
+    r"(?:%|％|‰|亿元|万元|千元|元|万|亿|[个次人项份篇件家台套天年月日户场批名条辆栋]"
+    r"(?:/[\u4e00-\u9fff]{1,3})?)"
+)
+VALUE_CANDIDATE = re.compile(
+    r"(?P<relation>不低于|不少于|不高于|不超过|不大于|不小于|保持在|控制在|达到了?|"
+    r"低于|高于|超过|大于|小于|为|是|达)?\s*"
+    r"(?P<value>[≥≤＞＜><≧≦=＝]?\s?" + _NUMBER + r"\s?" + _VALUE_UNIT + r"?"
+    r"(?:及?以上|以下|以内)?)"
+)
+_MEASURE_WORD = re.compile(r"(?:率|度|比例|比率|占比|数|数量|量|值|进度)$")
+_CLAUSE_MARK = re.compile(r"[，。；;,:：！？\n\t|、（）()“”《》]")
+_CELL_SEPARATOR = re.compile(r"\t|\s\|\s|^\s*\||\|\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelParams:
+    """How candidates are proposed and scored pairs are kept.
+
+    Attributes:
+        context: characters of left and right context in a record.
+        ngram_max: longest character n-gram of the span.
+        max_metric_tokens: longest noun-phrase candidate, in jieba tokens.
+        keep_rule: minimum score of a pair the rules proposed.
+        keep_extra: minimum score of a pair only the broader generator proposed.
+    """
+
+    context: int = 4
+    ngram_max: int = 3
+    max_metric_tokens: int = 6
+    keep_rule: float = 0.25
+    keep_extra: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span that may carry a label.
+
+    Attributes:
+        start: offset in the text.
+        end: offset after it (half-open).
+        sources: the generators that proposed it (``rule-metric``, ``rule-value``,
+            ``value``, ``relation-value``, ``np-metric``, ``cell``).
+    """
+
+    start: int
+    end: int
+    sources: tuple[str, ...]
+
+
+def candidate_spans(
+    text: str,
+    token_bounds: Sequence[tuple[int, int]],
+    default_kind: StatementKind = "target",
+    params: ModelParams | None = None,
+) -> list[Candidate]:
+    """Every candidate span of ``text``, sorted by offsets.
+
+    Args:
+        text: a line, paragraph or prose cell.
+        token_bounds: (start, end) of each token of the segmented text.
+        default_kind: passed to the rules.
+        params: generator settings.
+
+    Returns:
+        Candidates, one per distinct (start, end), sources merged.
+    """
+    params = params or ModelParams()
+    found: dict[tuple[int, int], set[str]] = {}
+
+    def add(start: int, end: int, source: str) -> None:
+        start, end = _strip_span(text, start, end)
+        if end > start:
+            found.setdefault((start, end), set()).add(source)
+
+    for rule in _rule_matches(text, default_kind):
+        add(rule.statement.start, rule.metric_end, "rule-metric")
+        add(rule.value_start, rule.statement.end, "rule-value")
+    value_starts = []
+    for match in VALUE_CANDIDATE.finditer(text):
+        if _followed_by_digit(text, match.end()) or _preceded_by_digit(text, match):
+            continue
+        add(match.start("value"), match.end(), "value")
+        if match.group("relation"):
+            add(match.start("relation"), match.end(), "relation-value")
+            value_starts.append(match.start("relation"))
+        value_starts.append(match.start("value"))
+    for start, end in _noun_phrases(text, token_bounds, value_starts, params):
+        add(start, end, "np-metric")
+    for start, end in _cells(text):
+        add(start, end, "cell")
+    return [Candidate(s, e, tuple(sorted(src))) for (s, e), src in sorted(found.items())]
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _preceded_by_digit(text: str, match: re.Match[str]) -> bool:
+    start = match.start()
+    return start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".．")
+
+
+def _noun_phrases(
+    text: str,
+    token_bounds: Sequence[tuple[int, int]],
+    value_starts: Iterable[int],
+    params: ModelParams,
+) -> Iterator[tuple[int, int]]:
+    """Token runs ending in a measure word just before a value.
+
+    Each run of 1 … ``max_metric_tokens`` tokens that ends right before the value
+    (whitespace aside) and stays inside the clause is one candidate; the model
+    picks where the metric starts.
+    """
+    ends = {end: i for i, (_, end) in enumerate(token_bounds)}
+    for value_start in set(value_starts):
+        end = value_start
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        last = ends.get(end)
+        if last is None or not _MEASURE_WORD.search(text[token_bounds[last][0] : end]):
+            continue
+        first_allowed = last - params.max_metric_tokens + 1
+        for i in range(last, max(first_allowed, 0) - 1, -1):
+            start = token_bounds[i][0]
+            piece = text[start:end]
+            if _CLAUSE_MARK.search(piece) or any(ch.isdigit() for ch in piece):
+                break
+            yield start, end
+
+
+def _cells(text: str) -> Iterator[tuple[int, int]]:
+    """The cells of a tab- or pipe-separated table row, or nothing."""
+    if not _CELL_SEPARATOR.search(text):
+        return
+    start = 0
+    for match in re.finditer(r"\t|\|", text):
+        yield start, match.start()
+        start = match.end()
+    yield start, len(text)
+
+
+def span_record(
+    text: str,
+    candidate: Candidate,
+    token_bounds: Sequence[tuple[int, int]],
+    default_kind: StatementKind,
+    context: int,
+) -> dict[str, Any]:
+    """The record the span model reads for one candidate.
+
+    Args:
+        text: the text the candidate is in.
+        candidate: the span.
+        token_bounds: (start, end) of each token of ``text``.
+        default_kind: the document's kind (``target`` / ``actual``).
+        context: characters of context kept on each side.
+
+    Returns:
+        A JSON-able dict: span, left, right, left_token, right_token, sources,
+        doc_kind, table.
+    """
+    s, e = candidate.start, candidate.end
+    left_token = right_token = ""
+    for ts, te in token_bounds:
+        if te <= s and text[ts:te].strip():
+            left_token = text[ts:te]
+        if ts >= e and text[ts:te].strip():
+            right_token = text[ts:te]
+            break
+    return {
+        "span": text[s:e],
+        "left": text[max(0, s - context) : s],
+        "right": text[e : e + context],
+        "left_token": left_token,
+        "right_token": right_token,
+        "sources": list(candidate.sources),
+        "doc_kind": default_kind,
+        "table": bool(_CELL_SEPARATOR.search(text)),
+    }
+
+
+def _shape(text: str) -> str:
+    shape = re.sub(r"\d+(?:[.,]\d+)*", "0", text)
+    shape = re.sub(r"[\u4e00-\u9fff]+", "c", shape)
+    return re.sub(r"\s+", "_", shape)
+
+
+def span_features(record: Mapping[str, Any], ngram_max: int) -> dict[str, float]:
+    """Feature counts of one record: character n-grams and token features.
+
+    Args:
+        record: as built by :func:`span_record`.
+        ngram_max: longest character n-gram of the span (context uses up to 2).
+
+    Returns:
+        Feature name → count.
+    """
+    features: Counter[str] = Counter()
+    span = re.sub(r"\s+", " ", record["span"])
+    padded = f"<{span}>"
+    for n in range(1, ngram_max + 1):
+        for i in range(len(padded) - n + 1):
+            features[f"s{n}:{padded[i : i + n]}"] += 1
+    left, right = record["left"], record["right"]
+    for n in (1, 2):
+        for i in range(len(left) - n + 1):
+            features[f"l{n}:{left[i : i + n]}"] += 1
+        for i in range(len(right) - n + 1):
+            features[f"r{n}:{right[i : i + n]}"] += 1
+    features[f"l-1:{left[-1:]}"] += 1
+    features[f"r+1:{right[:1]}"] += 1
+    features[f"lt:{record['left_token']}"] += 1
+    features[f"rt:{record['right_token']}"] += 1
+    features[f"shape:{_shape(span)[:12]}"] += 1
+    features[f"len:{min(len(span), 20) // 2}"] += 1
+    features[f"end:{span[-2:]}"] += 1
+    features[f"begin:{span[:2]}"] += 1
+    kind = record["doc_kind"]
+    for source in record["sources"]:
+        features[f"src:{source}"] += 1
+        features[f"src:{source}|{kind}"] += 1
+    features[f"srcs:{'+'.join(record['sources'])}"] += 1
+    features[f"kind:{kind}"] += 1
+    features[f"table:{record['table']}"] += 1
+    return dict(features)
+
+
+# --- span scorer: the exported linear model ----------------------------------
+
+
+@dataclass(slots=True)
+class SpanScorer:
+    """A trained linear span model: feature vocabulary, weights, labels.
+
+    Attributes:
+        classes: label of each row of ``coef`` (``O`` and :data:`LABELS`).
+        vocabulary: feature name → column of ``coef``.
+        coef: weights, shape (n_classes or 1, n_features).
+        intercept: biases, one per row of ``coef``.
+        params: candidate and decoding settings the model was trained with.
+        meta: training facts for the model card (data hash, versions, scores).
+    """
+
+    classes: tuple[str, ...]
+    vocabulary: dict[str, int]
+    coef: np.ndarray
+    intercept: np.ndarray
+    params: ModelParams = field(default_factory=ModelParams)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def predict_proba(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """Probability of each class for each record, columns in ``classes`` order."""
+        scores = np.empty((len(records), self.coef.shape[0]))
+        for row, record in enumerate(records):
+            features = span_features(record, self.params.ngram_max)
+            cols = [self.vocabulary[f] for f in features if f in self.vocabulary]
+            vals = np.array([features[f] for f in features if f in self.vocabulary])
+            scores[row] = self.intercept + (
+                self.coef[:, cols] @ vals if cols else 0.0
+            )
+        if self.coef.shape[0] == 1:  # binary logistic regression
+            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            return np.column_stack([1.0 - positive, positive])
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def predict(self, records: Sequence[Mapping[str, Any]]) -> list[str]:
+        """The most probable label of each record."""
+        if not records:
+            return []
+        proba = self.predict_proba(records)
+        return [self.classes[i] for i in proba.argmax(axis=1)]
+
+    def to_disk(self, path: str | Path) -> None:
+        """Write ``config.json``, ``features.json`` and ``coef.npy`` to a folder.
+
+        The files are byte-identical for identical models.
+        """
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        config = {
+            "format": MODEL_FORMAT,
+            "classes": list(self.classes),
+            "intercept": [float(x) for x in self.intercept],
+            "params": asdict(self.params),
+            "meta": self.meta,
+        }
+        _write_json(path / "config.json", config)
+        _write_json(path / "features.json", names)
+        np.save(path / "coef.npy", np.ascontiguousarray(self.coef, dtype="<f4"))
+
+    @classmethod
+    def from_disk(cls, path: str | Path) -> SpanScorer:
+        """Read a model folder written by :meth:`to_disk`.
+
+        Raises:
+            ValueError: the folder holds a model of another format.
+        """
+        path = Path(path)
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        if config.get("format") != MODEL_FORMAT:
+            raise ValueError(
+                f"{path}: model format {config.get('format')!r}, "
+                f"expected {MODEL_FORMAT}"
+            )
+        names = json.loads((path / "features.json").read_text(encoding="utf-8"))
+        coef = np.load(path / "coef.npy", allow_pickle=False).astype(np.float64)
+        return cls(
+            classes=tuple(config["classes"]),
+            vocabulary={name: i for i, name in enumerate(names)},
+            coef=coef,
+            intercept=np.asarray(config["intercept"], dtype=np.float64),
+            params=ModelParams(**config["params"]),
+            meta=config.get("meta", {}),
+        )
+
+
+def _write_json(path: Path, value: Any) -> None:
+    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_default_model() -> SpanScorer | None:
+    """The shipped narrative model (``models/narrative``), once per process.
+
+    Returns:
+        The scorer, or None when the model folder is missing.
+    """
+    if not (DEFAULT_MODEL_DIR / "config.json").exists():
+        logger.info("no model in %s; narrative statements use the rules", DEFAULT_MODEL_DIR)
+        return None
+    return SpanScorer.from_disk(DEFAULT_MODEL_DIR)
+
+
+# --- model-driven statements --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredSpan:
+    """A candidate with its label probabilities."""
+
+    candidate: Candidate
+    proba: dict[str, float]
+
+    def p(self, label: str) -> float:
+        """Probability of ``label`` (0 when the model does not know it)."""
+        return self.proba.get(label, 0.0)
+
+
+def token_bounds_of(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each token of ``text`` from the shared segmenter."""
+    from nlp.segment import get_pipeline
+
+    doc = get_pipeline().make_doc(text)
+    return [(t.idx, t.idx + len(t.text)) for t in doc]
+
+
+def score_spans(
+    text: str,
+    model: SpanScorer,
+    default_kind: StatementKind = "target",
+    token_bounds: Sequence[tuple[int, int]] | None = None,
+) -> list[ScoredSpan]:
+    """Every candidate span of ``text`` with the model's probabilities.
+
+    Args:
+        text: a line, paragraph or prose cell.
+        model: the span scorer.
+        default_kind: the document's kind.
+        token_bounds: token offsets; segmented here when None.
+    """
+    bounds = token_bounds if token_bounds is not None else token_bounds_of(text)
+    candidates = candidate_spans(text, bounds, default_kind, model.params)
+    if not candidates:
+        return []
+    records = [
+        span_record(text, c, bounds, default_kind, model.params.context)
+        for c in candidates
+    ]
+    proba = model.predict_proba(records)
+    return [
+        ScoredSpan(c, {label: float(p) for label, p in zip(model.classes, row, strict=True)})
+        for c, row in zip(candidates, proba, strict=True)
+    ]
+
+
+def _model_statements(
+    text: str, default_kind: StatementKind, model: SpanScorer
+) -> list[Statement]:
+    """Statements from metric/value pairs the model keeps."""
+    if not VALUE_CANDIDATE.search(text):
+        return []  # no number, no statement: skip segmentation
+    scored = score_spans(text, model, default_kind)
+    metrics_ending: dict[int, list[ScoredSpan]] = {}
+    for span in scored:
+        if any(s.endswith("metric") for s in span.candidate.sources):
+            metrics_ending.setdefault(span.candidate.end, []).append(span)
+    pairs = []
+    for value in scored:
+        sources = value.candidate.sources
+        if not any(s in ("rule-value", "relation-value", "value") for s in sources):
+            continue
+        metric_end = value.candidate.start
+        while metric_end > 0 and text[metric_end - 1].isspace():
+            metric_end -= 1
+        options = metrics_ending.get(metric_end)
+        if not options:
+            continue
+        metric = max(options, key=lambda s: (s.p("METRIC"), -s.candidate.start))
+        pairs.append(_pair(text, metric, value, model.params))
+    return _best_non_overlapping([p for p in pairs if p is not None])
+
+
+def _pair(
+    text: str, metric: ScoredSpan, value: ScoredSpan, params: ModelParams
+) -> Statement | None:
+    p_target, p_actual = value.p("TARGET"), value.p("ACTUAL")
+    score = metric.p("METRIC") * (p_target + p_actual)
+    from_rules = "rule-metric" in metric.candidate.sources and (
+        "rule-value" in value.candidate.sources
+    )
+    if score < (params.keep_rule if from_rules else params.keep_extra):
+        return None
+    m, v = metric.candidate, value.candidate
+    return Statement(
+        start=m.start,
+        end=v.end,
+        metric=re.sub(r"\s+", "", text[m.start : m.end]),
+        target_raw=text[v.start : v.end].strip(),
+        kind="target" if p_target >= p_actual else "actual",
+        confidence=round(score, 4),
+    )
+
+
+def _best_non_overlapping(statements: list[Statement]) -> list[Statement]:
+    kept: list[Statement] = []
+    for statement in sorted(statements, key=lambda s: (-s.confidence, s.start)):
+        if all(statement.end <= k.start or statement.start >= k.end for k in kept):
+            kept.append(statement)
+    return sorted(kept, key=lambda s: s.start)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Protocol
 
@@ -141,50 +142,123 @@ class DocumentBuilder:
             return None
         n_rows = max(c.row + c.row_span for c in cells)
         n_cols = max(c.col + c.col_span for c in cells)
+        # One cell per position (the last one given wins), in row-major order.
         origin = {(c.row, c.col): c for c in cells}
-        start = self._start_block()
-        first_part = len(self._parts)
+        placed = [
+            origin[key]
+            for key in sorted(origin)
+            if 0 <= key[0] < n_rows and 0 <= key[1] < n_cols
+        ]
+        grid = [[""] * n_cols for _ in range(n_rows)]
+        for cell in placed:
+            # Tabs and newlines inside a cell would break the row layout.
+            grid[cell.row][cell.col] = _flatten(cell.text)
+        start, text, row_starts = self._append_grid(grid)
         built: list[Cell] = []
         pages: list[int | None] = []
-        for r in range(n_rows):
-            if r:
-                self._append(ROW_SEPARATOR)
-            for c in range(n_cols):
-                if c:
-                    self._append(CELL_SEPARATOR)
-                cell = origin.get((r, c))
-                if cell is None:
-                    continue
-                # Tabs and newlines inside a cell would break the row layout.
-                flat = _flatten(cell.text)
-                cell_start = self._length
-                self._append(flat)
-                prov = Provenance(
-                    cell.page,
-                    cell.bbox,
-                    (cell_start, self._length),
-                    cell.source,
-                    cell.confidence,
+        row, field_starts = -1, [0]
+        for cell in placed:
+            if cell.row != row:
+                row = cell.row
+                field_starts = _field_starts(grid[row], row_starts[row])
+            cell_start = field_starts[cell.col]
+            span = (cell_start, cell_start + len(grid[row][cell.col]))
+            prov = Provenance(cell.page, cell.bbox, span, cell.source, cell.confidence)
+            built.append(
+                Cell(
+                    cell.text.strip(),
+                    cell.row,
+                    cell.col,
+                    cell.row_span,
+                    cell.col_span,
+                    cell.header,
+                    (prov,),
                 )
-                built.append(
-                    Cell(
-                        text=cell.text.strip(),
-                        row=cell.row,
-                        col=cell.col,
-                        row_span=cell.row_span,
-                        col_span=cell.col_span,
-                        header=cell.header,
-                        prov=(prov,),
-                    )
-                )
-                pages.append(cell.page)
+            )
+            pages.append(cell.page)
+        return self._add_table_block(
+            start, text, built, pages, (n_rows, n_cols), caption
+        )
+
+    def add_rows(
+        self, rows: Sequence[Sequence[str]], caption: str | None = None
+    ) -> Block | None:
+        """Append a table given row by row, each field a one-position text cell.
+
+        The same as :meth:`add_table` with ``CellInput(text, row=r, col=c)`` for
+        every field of every row, empty fields included (short rows leave the
+        positions after their last field without a cell), but without building a
+        :class:`CellInput` per field: for readers whose cells have no spans, pages
+        or boxes, such as plain-text exports.
+
+        Returns:
+            The table block, or None when no field has text.
+        """
+        if not any(field.strip() for fields in rows for field in fields):
+            return None
+        n_rows = max(r for r, fields in enumerate(rows) if fields) + 1
+        n_cols = max(len(fields) for fields in rows)
+        # Tabs and newlines inside a cell would break the row layout.
+        grid = [
+            [_flatten(field) for field in fields] + [""] * (n_cols - len(fields))
+            for fields in rows[:n_rows]
+        ]
+        start, text, row_starts = self._append_grid(grid)
+        built: list[Cell] = []
+        for r, fields in enumerate(rows[:n_rows]):
+            if not fields:
+                continue
+            flats = grid[r]
+            field_starts = _field_starts(flats, row_starts[r])
+            for c, field in enumerate(fields):
+                span = (field_starts[c], field_starts[c] + len(flats[c]))
+                prov = Provenance(None, None, span, "text", 1.0)
+                built.append(Cell(field.strip(), r, c, 1, 1, False, (prov,)))
+        pages: list[int | None] = [None] if built else []
+        return self._add_table_block(
+            start, text, built, pages, (n_rows, n_cols), caption
+        )
+
+    def _append_grid(self, grid: list[list[str]]) -> tuple[int, str, list[int]]:
+        """Write a grid of one-line field texts as a table block's text.
+
+        Returns:
+            The block's start offset, its text, and the start offset of each row.
+        """
+        start = self._start_block()
+        row_texts = [CELL_SEPARATOR.join(fields) for fields in grid]
+        text = ROW_SEPARATOR.join(row_texts)
+        row_starts = list(
+            accumulate((len(t) + len(ROW_SEPARATOR) for t in row_texts), initial=start)
+        )
+        self._append(text)
+        return start, text, row_starts
+
+    def _add_table_block(
+        self,
+        start: int,
+        text: str,
+        cells: list[Cell],
+        pages: list[int | None],
+        shape: tuple[int, int],
+        caption: str | None,
+    ) -> Block:
+        """Finish a table block whose text was just appended at ``start``.
+
+        Args:
+            start: offset of the block in ``Document.text``.
+            text: the block's text.
+            cells: the table's cells in row-major order.
+            pages: the page of each cell, for the block's provenance.
+            shape: grid rows and columns.
+            caption: the table's title, if any.
+        """
         end = self._length
-        table = Table(tuple(built), n_rows, n_cols, caption)
+        table = Table(tuple(cells), *shape, caption)
         block_prov = tuple(
             Provenance(page=p, span=(start, end))
             for p in dict.fromkeys(pages)  # ordered, unique
         ) or (Provenance(span=(start, end)),)
-        text = "".join(self._parts[first_part:])
         block = Block(kind="table", text=text, prov=block_prov, table=table)
         self._blocks.append(block)
         return block
@@ -209,6 +283,15 @@ class DocumentBuilder:
         )
 
 
+def _field_starts(fields: list[str], row_start: int) -> list[int]:
+    """Start offset of each tab-separated field of a row starting at ``row_start``."""
+    return list(
+        accumulate((len(f) + len(CELL_SEPARATOR) for f in fields), initial=row_start)
+    )
+
+
 def _flatten(text: str) -> str:
     """Cell text on one line: tabs and line breaks become spaces."""
+    if "\t" not in text and "\n" not in text:
+        return text.strip()  # most cells: skip the replace, split and join
     return " ".join(text.replace("\t", " ").split("\n")).strip()

@@ -284,7 +284,7 @@ def read_table(
 
 
 def cell_text(tc: etree._Element, nested: list[etree._Element] | None) -> str:
-    """Text of a ``w:tc``: its paragraphs, and nested tables row by row.
+    """Text of a ``w:tc``: its paragraphs, and nested tables not queued apart.
 
     Args:
         tc: the cell element.
@@ -298,9 +298,12 @@ def cell_text(tc: etree._Element, nested: list[etree._Element] | None) -> str:
         if child.tag == _P:
             lines.append(paragraph_text(child))
         elif child.tag == _TBL:
+            # A nested table queued as its own block is not repeated in the outer
+            # cell: records would be found twice.
             if nested is not None:
                 nested.append(child)
-            lines.extend(_table_lines(child))
+            else:
+                lines.extend(_table_lines(child))
     return "\n".join(line for line in lines if line)
 
 

@@ -272,7 +272,7 @@ def collect_text(node: LexborNode, tables: list[LexborNode] | None = None) -> st
     Args:
         node: the element whose content is read (a cell, a heading).
         tables: where to queue tables found inside, to be emitted on their own;
-            their text is also kept in the returned string.
+            their text is then left out of the returned string.
 
     Returns:
         The cleaned text.
@@ -280,10 +280,13 @@ def collect_text(node: LexborNode, tables: list[LexborNode] | None = None) -> st
     lines: list[str] = []
 
     def on_table(table: LexborNode) -> None:
+        # A table queued to be emitted on its own is not repeated in the outer
+        # text (records would be found twice); tables nested deeper are queued
+        # when that one is emitted.
         if tables is not None:
             tables.append(table)
-        # Tables nested deeper are queued when this one is emitted, not here.
-        lines.extend(_TableGrid.parse(table).text_lines())
+        else:
+            lines.extend(_TableGrid.parse(table).text_lines())
 
     flow = _Flow(lines.append, lines.append, on_table)
     flow.walk(node)

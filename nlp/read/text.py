@@ -77,7 +77,7 @@ from typing import Literal
 
 from nlp.document import Document
 from nlp.errors import ReadError
-from nlp.read.base import CellInput, DocumentBuilder
+from nlp.read.base import DocumentBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -657,16 +657,15 @@ class _Emitter:
             self.pending = None
 
     def _add_table(self, rows: list[list[str]]) -> None:
-        cells: list[CellInput] = []
-        r = 0
+        table: list[list[str]] = []
         for raw in rows:
             texts = [clean_cell(field) for field in raw]
-            if not any(texts):
-                continue  # a row of empty cells carries nothing
-            cells.extend(CellInput(text=t, row=r, col=c) for c, t in enumerate(texts))
-            r += 1
-        if cells:
-            self.builder.add_table(cells)
+            if any(texts):  # a row of empty cells carries nothing
+                table.append(texts)
+        if table:
+            # Every field is a one-position cell without page or box: add_rows
+            # lays them out as add_table would, without a CellInput per field.
+            self.builder.add_rows(table)
 
 
 def is_heading(text: str, params: TextParams = DEFAULT_PARAMS) -> bool:

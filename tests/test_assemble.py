@@ -1,0 +1,431 @@
+"""Tests for nlp.assemble: table rows and prose become indicator and amount records.
+
+Each test builds a Document with ``DocumentBuilder``, recovers its tables with
+``nlp.blocks.recover_tables`` and checks the records ``assemble`` makes from them.
+Expected values follow the annotation guideline (annotations/README.md) and
+CONTRACT.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nlp.assemble import assemble
+from nlp.blocks import recover_tables
+from nlp.document import Document
+from nlp.read.base import CellInput, DocumentBuilder
+from nlp.records import Amount, Indicator
+
+HEADER = ("一级指标", "二级指标", "三级指标", "指标值")
+
+Triple = tuple[str | None, str | None, str, str | None]
+Part = str | list[CellInput]
+
+
+def _cells(rows: Sequence[Sequence[str]], page: int | None = None) -> list[CellInput]:
+    """One CellInput per position of a plain grid (no merged cells)."""
+    return [
+        CellInput(text, r, c, page=page)
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+    ]
+
+
+def _run(*parts: Part) -> tuple[tuple[Indicator, ...], tuple[Amount, ...]]:
+    """Assemble a document made of paragraphs (text) and tables (cells)."""
+    builder = DocumentBuilder("test.pdf", "pdf")
+    for part in parts:
+        if isinstance(part, list):
+            builder.add_table(part)
+        else:
+            builder.add_text(part)
+    document: Document = builder.build()
+    return assemble(document, recover_tables(document), "test.pdf")
+
+
+def _table(*rows: Sequence[str]) -> Part:
+    return _cells(rows)
+
+
+def _triples(indicators: Sequence[Indicator]) -> list[Triple]:
+    """(level1_norm, level2_norm, metric, target.text) of each indicator."""
+    return [
+        (i.level1_norm, i.level2_norm, i.metric, i.target.text if i.target else None)
+        for i in indicators
+    ]
+
+
+def _amounts(amounts: Sequence[Amount]) -> list[tuple[str, str | None, str | None]]:
+    """(value, subject, column) of each amount, value as the contract writes it."""
+    return [(a.to_dict()["value"], a.subject, a.column) for a in amounts]
+
+
+# ---------------------------------------------------------------- positional reading
+
+
+def test_rows_read_by_position_with_levels_carried_down() -> None:
+    indicators, amounts = _run(
+        _table(
+            HEADER,
+            ("产出目标", "数量", "培训人数", "≥200人"),
+            ("", "质量", "培训合格率", "≥95%"),
+            ("", "", "结业证书发放率", "100%"),
+            ("效果目标", "社会效益", "群众知晓率", "≥80%"),
+        )
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "数量指标", "培训人数", "≥200人"),
+        ("产出指标", "质量指标", "培训合格率", "≥95%"),
+        ("产出指标", "质量指标", "结业证书发放率", "100%"),
+        ("效益指标", "社会效益指标", "群众知晓率", "≥80%"),
+    ]
+    # Raw levels are kept as written (guideline rule 6).
+    assert [(i.level1, i.level2) for i in indicators] == [
+        ("产出目标", "数量"),
+        ("产出目标", "质量"),
+        ("产出目标", "质量"),
+        ("效果目标", "社会效益"),
+    ]
+    assert [i.source.row for i in indicators] == [1, 2, 3, 4]
+    assert all(i.source.table == 0 for i in indicators)
+    assert [i.target_raw for i in indicators] == ["≥200人", "≥95%", "100%", "≥80%"]
+    assert amounts == ()
+
+
+def test_level1_implied_by_level2_when_absent() -> None:
+    indicators, _ = _run(
+        _table(
+            ("二级指标", "三级指标", "目标值"),
+            ("时效指标", "完成时限", "1年"),
+            ("服务对象满意度指标", "群众满意度", "≥90%"),
+        )
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "时效指标", "完成时限", "1年"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+    ]
+    assert [i.level1 for i in indicators] == [None, None]
+
+
+def test_metric_whitespace_and_line_breaks_removed() -> None:
+    indicators, _ = _run(
+        _table(HEADER, ("产出指标", "数量指标", "培训\n人 数", "≥200人"))
+    )
+    assert [i.metric for i in indicators] == ["培训人数"]
+
+
+# ---------------------------------------------------------------- realignment
+
+
+def test_row_missing_its_leading_cell_is_read_by_content() -> None:
+    indicators, _ = _run(
+        _table(
+            HEADER,
+            ("产出指标", "数量指标", "培训人数", "≥200人"),
+            ("质量指标", "培训合格率", "≥95%", ""),
+        )
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "数量指标", "培训人数", "≥200人"),
+        ("产出指标", "质量指标", "培训合格率", "≥95%"),
+    ]
+    assert indicators[1].confidence < indicators[0].confidence
+
+
+def test_row_shifted_right_is_read_by_content() -> None:
+    indicators, _ = _run(
+        _table(
+            (*HEADER, ""),
+            ("产出指标", "数量指标", "培训人数", "≥200人", ""),
+            ("", "产出指标", "质量指标", "培训合格率", "≥95%"),
+        )
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "数量指标", "培训人数", "≥200人"),
+        ("产出指标", "质量指标", "培训合格率", "≥95%"),
+    ]
+
+
+def test_shifted_row_under_row_number_column_skips_the_number() -> None:
+    indicators, _ = _run(
+        _table(
+            ("序号", *HEADER),
+            ("1", "产出指标", "数量指标", "培训人数", "≥200人"),
+            ("2", "", "质量指标", "培训合格率", "≥95%"),
+            ("3", "质量指标", "培训覆盖率", "≥90%", ""),
+        )
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "数量指标", "培训人数", "≥200人"),
+        ("产出指标", "质量指标", "培训合格率", "≥95%"),
+        ("产出指标", "质量指标", "培训覆盖率", "≥90%"),
+    ]
+
+
+def test_level_name_alone_in_metric_column_is_the_level() -> None:
+    indicators, _ = _run(
+        _table(
+            HEADER,
+            ("产出指标", "数量指标", "培训人数", "≥200人"),
+            ("效益指标", "", "社会效益指标", ""),
+            ("", "", "群众知晓率", "≥80%"),
+        )
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "数量指标", "培训人数", "≥200人"),
+        ("效益指标", "社会效益指标", "群众知晓率", "≥80%"),
+    ]
+
+
+# ---------------------------------------------------------------- unit and operator
+
+
+def test_unit_column_joins_the_target() -> None:
+    indicators, amounts = _run(
+        _table(
+            ("一级指标", "二级指标", "三级指标", "计量单位", "目标值"),
+            ("产出指标", "质量指标", "验收合格率", "%", "95"),
+            ("产出指标", "数量指标", "培训人数", "人", "200"),
+        )
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "质量指标", "验收合格率", "95%"),
+        ("产出指标", "数量指标", "培训人数", "200人"),
+    ]
+    # target_raw is the value cell; the unit lives in target.unit (rule 10).
+    assert [i.target_raw for i in indicators] == ["95", "200"]
+    assert [i.target.unit for i in indicators if i.target] == ["%", "人"]
+    assert amounts == ()
+
+
+def test_operator_column_joins_operator_value_and_unit() -> None:
+    indicators, _ = _run(
+        _table(
+            ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"),
+            ("产出指标", "质量指标", "资料完整率", "≥", "90", "%"),
+            ("产出指标", "时效指标", "办理时限", "≤", "15", "天"),
+            ("效益指标", "社会效益指标", "服务质量", "定性", "优秀", ""),
+        )
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "质量指标", "资料完整率", "≥90%"),
+        ("产出指标", "时效指标", "办理时限", "≤15天"),
+        ("效益指标", "社会效益指标", "服务质量", "优秀"),
+    ]
+    targets = [i.target for i in indicators if i.target]
+    assert [(t.op, t.qualitative) for t in targets] == [
+        ("≥", None),
+        ("≤", None),
+        ("qual", "优秀"),
+    ]
+    assert [i.target_raw for i in indicators] == ["90", "15", "优秀"]
+
+
+# ---------------------------------------------------------------- several targets
+
+
+def test_cell_with_several_targets_gives_one_indicator_each() -> None:
+    indicators, _ = _run(
+        _table(
+            HEADER,
+            (
+                "产出指标",
+                "质量指标",
+                "实有人口信息采集",
+                "采集率达97%以上,信息准确率达97%以上,未注销率低于3%;",
+            ),
+        )
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "质量指标", "实有人口信息采集（采集率）", "≥97%"),
+        ("产出指标", "质量指标", "实有人口信息采集（信息准确率）", "≥97%"),
+        ("产出指标", "质量指标", "实有人口信息采集（未注销率）", "<3%"),
+    ]
+    assert {i.source.row for i in indicators} == {1}
+
+
+def test_single_clause_naming_its_measure_is_split_off() -> None:
+    indicators, _ = _run(
+        _table(HEADER, ("产出指标", "质量指标", "实有事件信息通报", "信息通报率达100%"))
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "质量指标", "实有事件信息通报（信息通报率）", "≥100%")
+    ]
+
+
+def test_statement_with_copula_stays_one_qualitative_target() -> None:
+    indicators, _ = _run(
+        _table(HEADER, ("产出指标", "质量指标", "投诉处理", "投诉率为 0"))
+    )
+    assert _triples(indicators) == [("产出指标", "质量指标", "投诉处理", "投诉率为0")]
+    assert indicators[0].target is not None and indicators[0].target.op == "qual"
+
+
+# ---------------------------------------------------------------- not applicable
+
+
+def test_not_applicable_rows() -> None:
+    indicators, _ = _run(
+        _table(
+            HEADER,
+            ("效益指标", "经济效益指标", "不适用", "不适用"),
+            ("效益指标", "经济效益指标", "经济效益", "不适用"),
+            ("效益指标", "生态效益指标", "环境影响", "不适用"),
+            ("效益指标", "可持续影响指标", "", ""),
+        )
+    )
+    # Only the row with a real metric is an indicator (guideline rule 2).
+    assert _triples(indicators) == [
+        ("效益指标", "生态效益指标", "环境影响", "不适用"),
+    ]
+    assert indicators[0].target is not None and indicators[0].target.op == "qual"
+
+
+# ---------------------------------------------------------------- table amounts
+
+
+def test_money_table_with_unit_line_and_code_column() -> None:
+    indicators, amounts = _run(
+        "单位：万元",
+        _table(
+            ("科目编码", "科目名称", "预算数", "人数"),
+            ("2010301", "行政运行", "120.50", "12"),
+            ("2080505", "机关事业单位基本养老保险缴费支出", "0", "--"),
+        ),
+    )
+    assert indicators == ()
+    assert _amounts(amounts) == [
+        ("1205000.00", "行政运行", "预算数"),
+        ("0.00", "机关事业单位基本养老保险缴费支出", "预算数"),
+    ]
+    assert [a.money.unit_source for a in amounts] == ["table", "table"]
+    assert [a.money.text for a in amounts] == ["120.50", "0"]
+
+
+def test_two_sided_table_takes_subjects_from_the_same_side() -> None:
+    _, amounts = _run(
+        "单位：万元",
+        _table(
+            ("收入", "", "支出", ""),
+            ("项目", "预算数", "项目", "预算数"),
+            ("一、一般公共预算拨款", "300.00", "一、一般公共服务支出", "250.00"),
+            ("二、政府性基金预算拨款", "", "（二）社会保障和就业支出", "50.00"),
+            ("收入总计", "300.00", "支出总计", "300.00"),
+        ),
+    )
+    assert [(v, s) for v, s, _ in _amounts(amounts)] == [
+        ("3000000.00", "一般公共预算拨款"),
+        ("2500000.00", "一般公共服务支出"),
+        ("500000.00", "社会保障和就业支出"),
+        ("3000000.00", "收入总计"),
+        ("3000000.00", "支出总计"),
+    ]
+
+
+def test_unit_from_cell_row_label_and_column_header() -> None:
+    _, amounts = _run(
+        _table(
+            ("项目", "预算数（万元）", "上年数"),
+            ("培训费", "12.5", "3000元"),
+            ("场地费（元）", "", "800"),
+        )
+    )
+    assert [(a.to_dict()["value"], a.money.unit_source) for a in amounts] == [
+        ("125000.00", "table"),  # 预算数（万元）
+        ("3000.00", "text"),  # the unit written in the cell wins
+        ("800.00", "table"),  # （元） in the row label
+    ]
+    assert [a.subject for a in amounts] == ["培训费", "培训费", "场地费"]
+
+
+def test_form_like_row_takes_the_label_before_each_value() -> None:
+    _, amounts = _run(
+        "项目基本情况",
+        _table(
+            ("预算数", "3300.00", "其中：财政资金", "3300.00"),
+            ("项目总金额（万元）", "1,008.14", "", ""),
+        ),
+    )
+    assert _amounts(amounts)[2] == ("10081400.00", "项目总金额", None)
+    assert [(a.subject, a.column) for a in amounts[:2]] == [
+        ("预算数", None),
+        ("财政资金", None),
+    ]
+
+
+def test_indicator_target_with_money_unit_is_not_an_amount() -> None:
+    indicators, amounts = _run(
+        _table(HEADER, ("成本指标", "经济成本指标", "人均培训成本", "≤180元"))
+    )
+    assert _triples(indicators) == [("成本指标", "成本指标", "人均培训成本", "≤180元")]
+    assert amounts == ()
+
+
+def test_percentage_column_is_not_money() -> None:
+    _, amounts = _run(
+        "单位：万元",
+        _table(("项目", "预算数", "资金支出计划（%）"), ("培训费", "12.00", "50")),
+    )
+    assert _amounts(amounts) == [("120000.00", "培训费", "预算数")]
+
+
+def test_form_like_row_under_project_name_row_has_no_column() -> None:
+    _, amounts = _run(
+        _table(
+            ("项目名称", "社区培训", "主管部门", "区民政局"),
+            ("预算数", "3300.00", "其中：财政资金", "3300.00"),
+        )
+    )
+    assert [(a.subject, a.column) for a in amounts] == [
+        ("预算数", None),
+        ("财政资金", None),
+    ]
+
+
+# ---------------------------------------------------------------- project
+
+
+def test_project_defaults_to_table_title() -> None:
+    indicators, _ = _run(
+        "社区培训项目绩效目标表",
+        _table(HEADER, ("产出指标", "数量指标", "培训人数", "≥200人")),
+    )
+    assert [i.project for i in indicators] == ["社区培训项目绩效目标表"]
+
+
+def test_project_from_project_name_row() -> None:
+    indicators, _ = _run(
+        "项目支出绩效目标表",
+        _table(
+            ("项目名称", "社区培训项目", "", ""),
+            HEADER,
+            ("产出指标", "数量指标", "培训人数", "≥200人"),
+        ),
+    )
+    assert [i.project for i in indicators] == ["社区培训项目"]
+
+
+# ---------------------------------------------------------------- prose
+
+
+def test_paragraph_gives_statements_and_amounts() -> None:
+    text = "项目预算资金746.1万元，确保法律意见出具及时率不低于90%。"
+    indicators, amounts = _run(text)
+    assert [
+        (i.metric, i.target_raw, i.target.text) for i in indicators if i.target
+    ] == [("法律意见出具及时率", "不低于90%", "≥90%")]
+    assert [(i.level1_norm, i.level2_norm) for i in indicators] == [(None, None)]
+    start = text.index("法律意见出具及时率")
+    assert [i.source.span for i in indicators] == [(start, start + 15)]
+    assert _amounts(amounts) == [("7461000.00", "项目预算资金", None)]
+    assert amounts[0].money.unit_source == "text"
+
+
+def test_prose_cell_in_a_table_gives_statements() -> None:
+    indicators, _ = _run(
+        _table(("年度绩效目标", "全年完成培训200人次，学员考核合格率达到95%以上。"))
+    )
+    assert [(i.metric, i.target.text) for i in indicators if i.target] == [
+        ("学员考核合格率", "≥95%")
+    ]
+    assert indicators[0].source.table == 0
