@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -113,7 +112,7 @@ def document_kind(title_text: str) -> StatementKind:
 def find_statements(
     text: str,
     default_kind: StatementKind = "target",
-    model: SpanClassifier | None = None,
+    model: SpanScorer | None = None,
 ) -> list[Statement]:
     """Every narrative indicator statement in ``text``.
 
@@ -253,7 +252,7 @@ class ModelParams:
     context: int = 4
     ngram_max: int = 3
     max_metric_tokens: int = 6
-    keep_rule: float = 0.25
+    keep_rule: float = 0.01
     keep_extra: float = 0.5
 
 
@@ -314,7 +313,9 @@ def candidate_spans(
         add(start, end, "np-metric")
     for start, end in _cells(text):
         add(start, end, "cell")
-    return [Candidate(s, e, tuple(sorted(src))) for (s, e), src in sorted(found.items())]
+    return [
+        Candidate(s, e, tuple(sorted(src))) for (s, e), src in sorted(found.items())
+    ]
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -486,9 +487,7 @@ class SpanScorer:
             features = span_features(record, self.params.ngram_max)
             cols = [self.vocabulary[f] for f in features if f in self.vocabulary]
             vals = np.array([features[f] for f in features if f in self.vocabulary])
-            scores[row] = self.intercept + (
-                self.coef[:, cols] @ vals if cols else 0.0
-            )
+            scores[row] = self.intercept + (self.coef[:, cols] @ vals if cols else 0.0)
         if self.coef.shape[0] == 1:  # binary logistic regression
             positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
             return np.column_stack([1.0 - positive, positive])
@@ -561,7 +560,9 @@ def load_default_model() -> SpanScorer | None:
         The scorer, or None when the model folder is missing.
     """
     if not (DEFAULT_MODEL_DIR / "config.json").exists():
-        logger.info("no model in %s; narrative statements use the rules", DEFAULT_MODEL_DIR)
+        logger.info(
+            "no model in %s; narrative statements use the rules", DEFAULT_MODEL_DIR
+        )
         return None
     return SpanScorer.from_disk(DEFAULT_MODEL_DIR)
 
@@ -583,10 +584,9 @@ class ScoredSpan:
 
 def token_bounds_of(text: str) -> list[tuple[int, int]]:
     """(start, end) of each token of ``text`` from the shared segmenter."""
-    from nlp.segment import get_pipeline
+    from nlp.segment import token_bounds
 
-    doc = get_pipeline().make_doc(text)
-    return [(t.idx, t.idx + len(t.text)) for t in doc]
+    return token_bounds(text)
 
 
 def score_spans(
@@ -613,7 +613,9 @@ def score_spans(
     ]
     proba = model.predict_proba(records)
     return [
-        ScoredSpan(c, {label: float(p) for label, p in zip(model.classes, row, strict=True)})
+        ScoredSpan(
+            c, {label: float(p) for label, p in zip(model.classes, row, strict=True)}
+        )
         for c, row in zip(candidates, proba, strict=True)
     ]
 
@@ -640,23 +642,28 @@ def _model_statements(
         options = metrics_ending.get(metric_end)
         if not options:
             continue
+        rule_metrics = [o for o in options if "rule-metric" in o.candidate.sources]
+        if rule_metrics and "rule-value" in value.candidate.sources:
+            pairs.append(_pair(text, rule_metrics[0], value, model.params, True))
         metric = max(options, key=lambda s: (s.p("METRIC"), -s.candidate.start))
-        pairs.append(_pair(text, metric, value, model.params))
+        pairs.append(_pair(text, metric, value, model.params, False))
     return _best_non_overlapping([p for p in pairs if p is not None])
 
 
 def _pair(
-    text: str, metric: ScoredSpan, value: ScoredSpan, params: ModelParams
-) -> Statement | None:
+    text: str,
+    metric: ScoredSpan,
+    value: ScoredSpan,
+    params: ModelParams,
+    from_rules: bool,
+) -> tuple[Statement, bool] | None:
+    """The statement a metric/value pair makes, if its score clears the bar."""
     p_target, p_actual = value.p("TARGET"), value.p("ACTUAL")
     score = metric.p("METRIC") * (p_target + p_actual)
-    from_rules = "rule-metric" in metric.candidate.sources and (
-        "rule-value" in value.candidate.sources
-    )
     if score < (params.keep_rule if from_rules else params.keep_extra):
         return None
     m, v = metric.candidate, value.candidate
-    return Statement(
+    statement = Statement(
         start=m.start,
         end=v.end,
         metric=re.sub(r"\s+", "", text[m.start : m.end]),
@@ -664,15 +671,121 @@ def _pair(
         kind="target" if p_target >= p_actual else "actual",
         confidence=round(score, 4),
     )
+    return statement, from_rules
 
 
-def _best_non_overlapping(statements: list[Statement]) -> list[Statement]:
+def _best_non_overlapping(pairs: list[tuple[Statement, bool]]) -> list[Statement]:
+    """Rule pairs the model kept first, then the best-scored others in the gaps."""
     kept: list[Statement] = []
-    for statement in sorted(statements, key=lambda s: (-s.confidence, s.start)):
+    ordered = sorted(pairs, key=lambda p: (not p[1], -p[0].confidence, p[0].start))
+    for statement, _ in ordered:
         if all(statement.end <= k.start or statement.start >= k.end for k in kept):
             kept.append(statement)
     return sorted(kept, key=lambda s: s.start)
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
+# --- spaCy components -----------------------------------------------------------
+
+
+def _register_extensions() -> None:
+    from spacy.tokens import Doc
+
+    if not Doc.has_extension("zhibiao_statements"):
+        Doc.set_extension("zhibiao_statements", default=None)
+    if not Doc.has_extension("zhibiao_kind"):
+        Doc.set_extension("zhibiao_kind", default="target")
+
+
+class SpanModelComponent:
+    """Pipeline component: label candidate spans and pair them into statements.
+
+    Writes the labelled spans to ``doc.spans[spans_key]`` (scores in
+    ``attrs["scores"]``) and the statements to ``doc._.zhibiao_statements``. Without
+    a model (before ``from_disk``) it applies the rules.
+
+    Args:
+        name (str): component name.
+        spans_key (str): the span group written.
+        model_dir (str): folder of a model to load at creation; empty for none.
+    """
+
+    def __init__(self, name: str, spans_key: str, model_dir: str) -> None:
+        _register_extensions()
+        self.name = name
+        self.spans_key = spans_key
+        self.model: SpanScorer | None = (
+            SpanScorer.from_disk(model_dir) if model_dir else None
+        )
+
+    def __call__(self, doc: Any) -> Any:
+        """Label and pair the spans of one Doc."""
+        kind: StatementKind = doc._.zhibiao_kind
+        doc._.zhibiao_statements = find_statements(doc.text, kind, self.model)
+        group = []
+        if self.model is not None:
+            bounds = [(t.idx, t.idx + len(t.text)) for t in doc]
+            for scored in score_spans(doc.text, self.model, kind, bounds):
+                label = max(scored.proba, key=scored.proba.__getitem__)
+                span = doc.char_span(
+                    scored.candidate.start, scored.candidate.end, label=label
+                )
+                if label != OUTSIDE and span is not None:
+                    group.append(span)
+        doc.spans[self.spans_key] = group
+        return doc
+
+    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        """Process a stream of Docs."""
+        for doc in docs:
+            yield self(doc)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Write the model (JSON and ``.npy``) to a folder."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.to_disk(path)
+
+    def from_disk(
+        self, path: str | Path, *, exclude: Iterable[str] = ()
+    ) -> SpanModelComponent:
+        """Read a model folder written by :meth:`to_disk`."""
+        path = Path(path)
+        self.model = (
+            SpanScorer.from_disk(path) if (path / "config.json").exists() else None
+        )
+        return self
+
+
+def _register_factory() -> None:
+    """Register the ``zhibiao_span_model`` factory once per process."""
+    from spacy.language import Language
+
+    if Language.has_factory("zhibiao_span_model"):
+        return
+
+    @Language.factory(
+        "zhibiao_span_model",
+        default_config={"spans_key": SPANS_KEY, "model_dir": ""},
+        assigns=["doc.spans", "doc._.zhibiao_statements"],
+    )
+    def make_span_model(
+        nlp: Any, name: str, spans_key: str, model_dir: str
+    ) -> SpanModelComponent:
+        return SpanModelComponent(name, spans_key, model_dir)
+
+
+def span_pipeline(model_dir: str | Path | None = None) -> Any:
+    """A fresh pipeline: budget tokenizer + ``zhibiao_span_model``.
+
+    Args:
+        model_dir: model folder; None uses the shipped one when present.
+    """
+    from nlp.segment import build_pipeline
+
+    _register_factory()
+    if model_dir is None and (DEFAULT_MODEL_DIR / "config.json").exists():
+        model_dir = DEFAULT_MODEL_DIR
+    nlp = build_pipeline()
+    nlp.add_pipe("zhibiao_span_model", config={"model_dir": str(model_dir or "")})
+    return nlp

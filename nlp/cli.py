@@ -283,5 +283,27 @@ def find_amounts_command(
         _print_json(span.to_dict())
 
 
+@app.command("train")
+def train_command(
+    annotations: Annotated[
+        Path,
+        typer.Option(help="Folder holding gold/ and corpus/.", exists=True),
+    ] = Path("annotations"),
+    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path(
+        "models/narrative"
+    ),
+    seed: Annotated[int, typer.Option(help="Seed of the template sampling.")] = 0,
+) -> None:
+    """Train the narrative span model on ANNOTATIONS and write it to OUT."""
+    from dataclasses import asdict
+
+    from nlp.train import train
+
+    report = train(annotations, out, seed=seed)
+    _print_json(
+        {k: str(v) if isinstance(v, Path) else v for k, v in asdict(report).items()}
+    )
+
+
 if __name__ == "__main__":
     app()

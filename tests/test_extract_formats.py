@@ -469,11 +469,6 @@ def test_narrative_in_self_evaluation_report_is_actual() -> None:
     assert [(i.metric, i.kind) for i in result.indicators] == [("执行率", "actual")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="guideline rule 5: a sentence saying a value was reached "
-    "(执行率为98.47%) is kind actual; the kind only follows the document title",
-)
 def test_narrative_reached_value_is_actual_without_report_title() -> None:
     result = _ok(extract("全年执行数 8.47 万元，执行率为 98.47%。"))
     assert [i.kind for i in result.indicators] == ["actual"]

@@ -1,0 +1,490 @@
+"""Span annotations for the span model, from the gold records and from templates.
+
+Gold records (``annotations/gold/*.jsonl``) carry the text they were read from and
+its line in the corpus file (``source.text``, ``source.line``). Each record's
+metric, target and levels (indicators) or amount text (amounts) is looked up inside
+its source text in ``annotations/corpus/<doc>`` to get character offsets; the
+labels are METRIC, TARGET / ACTUAL (by the record's ``kind``), LEVEL and AMOUNT.
+Whitespace may differ (``metric`` has it removed), nothing else. Records that cannot
+be found are counted, not guessed.
+
+One example is one line of a corpus file, with every aligned span on it; lines
+without spans are kept as negatives. :func:`build_dataset` stores them as a Hugging
+Face ``datasets`` corpus (``datasets.load_from_disk("annotations/spans")``), one
+row per line, with a ``doc`` column for leave-one-document-out.
+
+:func:`synthesize` writes sentences from templates filled with the metric names,
+targets and amounts of the examples it is given (the training fold only), so the
+model sees phrasings the five documents do not use. Synthetic rows are never part
+of an evaluation set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nlp.classify import document_kind
+
+logger = logging.getLogger(__name__)
+
+INDICATOR_SUFFIX = ".indicators.jsonl"
+AMOUNT_SUFFIX = ".amounts.jsonl"
+# Characters past the end of a record's source text still searched (the export
+# may wrap a sentence onto the next line).
+SEARCH_SLACK = 40
+_KIND_LABEL = {"target": "TARGET", "actual": "ACTUAL"}
+_MEASURE_END = re.compile(r"(?:率|度|比例|比率|占比|数|数量)$")
+_NUMERIC_TARGET = re.compile(r"^[≥≤><]?\d+(?:\.\d+)?(?:%|[个次人项份件家户场名条])?$")
+
+
+@dataclass(frozen=True, slots=True)
+class SpanLabel:
+    """A labelled span of an example (offsets into the example's text)."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(slots=True)
+class Example:
+    """One line of a corpus file and its labelled spans.
+
+    Attributes:
+        doc: the corpus file's name.
+        line: 1-based line number (0 for synthetic sentences).
+        text: the line.
+        spans: labelled spans on it.
+        doc_kind: the document's default statement kind.
+        synthetic: True for template sentences.
+    """
+
+    doc: str
+    line: int
+    text: str
+    spans: list[SpanLabel] = field(default_factory=list)
+    doc_kind: str = "target"
+    synthetic: bool = False
+
+    def to_row(self) -> dict[str, Any]:
+        """The example as a dataset row."""
+        return {
+            "doc": self.doc,
+            "line": self.line,
+            "text": self.text,
+            "spans": [
+                {"start": s.start, "end": s.end, "label": s.label} for s in self.spans
+            ],
+            "doc_kind": self.doc_kind,
+            "synthetic": self.synthetic,
+        }
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Example:
+        """An example from a dataset row."""
+        spans = [SpanLabel(s["start"], s["end"], s["label"]) for s in row["spans"]]
+        return cls(
+            row["doc"],
+            row["line"],
+            row["text"],
+            spans,
+            row["doc_kind"],
+            row["synthetic"],
+        )
+
+
+@dataclass(slots=True)
+class AlignmentReport:
+    """How many gold spans were placed, per label, and which failed.
+
+    Attributes:
+        aligned: spans found, per label.
+        failed: spans not found in their source text, per label.
+        crossing: spans found but running over a line break, per label.
+        off_tokens: aligned spans whose ends fall inside a segmenter token.
+        failures: (doc, line, label, text) of each failure.
+    """
+
+    aligned: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    crossing: Counter[str] = field(default_factory=Counter)
+    off_tokens: int = 0
+    failures: list[tuple[str, int, str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON."""
+        return {
+            "aligned": dict(sorted(self.aligned.items())),
+            "failed": dict(sorted(self.failed.items())),
+            "crossing_lines": dict(sorted(self.crossing.items())),
+            "off_token_boundaries": self.off_tokens,
+            "failures": [list(f) for f in self.failures],
+        }
+
+
+def _flexible(text: str) -> re.Pattern[str]:
+    """A pattern for ``text`` with any whitespace allowed between characters."""
+    chars = [re.escape(ch) for ch in re.sub(r"\s+", "", text)]
+    return re.compile(r"\s*".join(chars))
+
+
+class _Aligner:
+    """Finds gold texts in one corpus file, never reusing a span."""
+
+    def __init__(self, doc: str, text: str, report: AlignmentReport) -> None:
+        self.doc = doc
+        self.text = text
+        self.report = report
+        self.line_starts = [0]
+        for match in re.finditer("\n", text):
+            self.line_starts.append(match.end())
+        self.used: set[tuple[int, int, str]] = set()
+        self.spans: list[tuple[int, int, str]] = []
+
+    def region(self, record: dict[str, Any]) -> tuple[int, int]:
+        source = record.get("source") or {}
+        line = int(source.get("line") or 1)
+        start = self.line_starts[min(line, len(self.line_starts)) - 1]
+        line_end = self.text.find("\n", start)
+        line_end = len(self.text) if line_end < 0 else line_end
+        quoted = source.get("text") or ""
+        found = _flexible(quoted[:60]).search(self.text, start) if quoted else None
+        if found is not None and found.start() <= line_end:
+            start = found.start()  # the record quotes a sentence inside the line
+        end = max(line_end, start + len(quoted)) + SEARCH_SLACK
+        return start, min(len(self.text), end)
+
+    def place(
+        self,
+        needle: str | None,
+        label: str,
+        region: tuple[int, int],
+        after: int | None = None,
+        required: bool = True,
+    ) -> int | None:
+        """Add the first unused occurrence of ``needle``; return its end."""
+        if not needle or not needle.strip():
+            return None
+        begin = region[0] if after is None else after
+        matches = list(_flexible(needle).finditer(self.text, begin, region[1]))
+        # Whole cells first, then matches not cut out of a longer number.
+        matches.sort(key=lambda m: (not self._whole_cell(m), not self._whole_number(m)))
+        for match in matches:
+            key = (match.start(), match.end(), label)
+            if key in self.used or not self._whole_number(match):
+                continue
+            if label == "LEVEL" and not self._whole_cell(match):
+                continue
+            self.used.add(key)
+            if "\n" in match.group():
+                self.report.crossing[label] += 1
+                return match.end()
+            self.spans.append(key)
+            self.report.aligned[label] += 1
+            return match.end()
+        if required:
+            self.report.failed[label] += 1
+            line = self.text.count("\n", 0, region[0]) + 1
+            self.report.failures.append((self.doc, line, label, needle))
+        return None
+
+    def _whole_number(self, match: re.Match[str]) -> bool:
+        """False for a number cut out of a longer one (``0`` in ``3300.00``)."""
+        before = self.text[match.start() - 1] if match.start() else ""
+        after = self.text[match.end()] if match.end() < len(self.text) else ""
+        group = match.group()
+        if group[:1].isdigit() and (before.isdigit() or before in ".,"):
+            return False
+        return not (group[-1:].isdigit() and (after.isdigit() or after in ".,"))
+
+    def _whole_cell(self, match: re.Match[str]) -> bool:
+        """True when the match fills a table cell (or a whole line)."""
+        before = self.text[: match.start()].rstrip(" ")[-1:]
+        after = self.text[match.end() :].lstrip(" ")[:1]
+        return before in ("", "\t", "|", "\n") and after in ("", "\t", "|", "\n")
+
+    def indicator(self, record: dict[str, Any]) -> None:
+        region = self.region(record)
+        metric_end = self.place(record.get("metric"), "METRIC", region)
+        for level in (record.get("level1"), record.get("level2")):
+            self.place(level, "LEVEL", region, required=False)
+        label = _KIND_LABEL.get(record.get("kind") or "target", "TARGET")
+        self.place(record.get("target_raw"), label, region, after=metric_end)
+
+    def amount(self, record: dict[str, Any]) -> None:
+        self.place(record.get("text"), "AMOUNT", self.region(record))
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def align_document(
+    stem: str, gold_dir: Path, corpus_dir: Path, report: AlignmentReport
+) -> list[Example]:
+    """The examples (one per non-empty line) of one corpus file.
+
+    Args:
+        stem: the file's stem (``000_ee0f5e6c66703748``).
+        gold_dir: folder of gold records.
+        corpus_dir: folder of corpus files.
+        report: alignment counts, updated.
+    """
+    indicators = _read_jsonl(gold_dir / f"{stem}{INDICATOR_SUFFIX}")
+    amounts = _read_jsonl(gold_dir / f"{stem}{AMOUNT_SUFFIX}")
+    doc = next((r["doc"] for r in indicators + amounts if r.get("doc")), f"{stem}.txt")
+    text = (corpus_dir / doc).read_text(encoding="utf-8")
+    aligner = _Aligner(doc, text, report)
+    for record in indicators:
+        aligner.indicator(record)
+    for record in amounts:
+        aligner.amount(record)
+    kind = document_kind(text[:400])
+    examples = []
+    spans = sorted(set(aligner.spans))
+    for number, start in enumerate(aligner.line_starts, start=1):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        if not line.strip():
+            continue
+        on_line = [
+            SpanLabel(s - start, e - start, label)
+            for s, e, label in spans
+            if start <= s and e <= end
+        ]
+        examples.append(Example(doc, number, line, on_line, kind))
+    return examples
+
+
+def load_examples(
+    annotations: Path,
+) -> tuple[list[Example], AlignmentReport]:
+    """Every gold example of an annotations folder (``gold/`` and ``corpus/``).
+
+    Args:
+        annotations: the folder holding ``gold/`` and ``corpus/``.
+
+    Returns:
+        (examples in document and line order, alignment report).
+    """
+    annotations = Path(annotations)
+    gold_dir, corpus_dir = annotations / "gold", annotations / "corpus"
+    stems = sorted(
+        {
+            p.name[: -len(INDICATOR_SUFFIX)]
+            for p in gold_dir.glob(f"*{INDICATOR_SUFFIX}")
+        }
+        | {p.name[: -len(AMOUNT_SUFFIX)] for p in gold_dir.glob(f"*{AMOUNT_SUFFIX}")}
+    )
+    report = AlignmentReport()
+    examples: list[Example] = []
+    for stem in stems:
+        examples += align_document(stem, gold_dir, corpus_dir, report)
+    _count_off_token(examples, report)
+    return examples, report
+
+
+def _count_off_token(examples: Iterable[Example], report: AlignmentReport) -> None:
+    """Count spans the segmenter would cut through (Doc.char_span → None)."""
+    from nlp.segment import get_pipeline
+
+    tokenizer = get_pipeline().tokenizer
+    for example in examples:
+        if not example.spans:
+            continue
+        doc = tokenizer(example.text)
+        for span in example.spans:
+            if doc.char_span(span.start, span.end) is None:
+                report.off_tokens += 1
+
+
+def build_dataset(annotations: Path, out: Path) -> AlignmentReport:
+    """Write the gold span corpus as a ``datasets`` folder.
+
+    Args:
+        annotations: the folder holding ``gold/`` and ``corpus/``.
+        out: the dataset folder (``annotations/spans``), replaced.
+
+    Returns:
+        The alignment report (also written as ``alignment.json`` beside the data).
+    """
+    from datasets import Dataset
+
+    examples, report = load_examples(annotations)
+    dataset = Dataset.from_list([e.to_row() for e in examples])
+    dataset.save_to_disk(str(out))
+    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
+    (Path(out) / "alignment.json").write_text(text + "\n", encoding="utf-8")
+    return report
+
+
+def load_dataset_examples(path: Path) -> list[Example]:
+    """The examples of a dataset folder written by :func:`build_dataset`."""
+    from datasets import load_from_disk
+
+    return [Example.from_row(row) for row in load_from_disk(str(path))]
+
+
+def examples_hash(examples: Sequence[Example]) -> str:
+    """SHA-256 of the examples' JSON, for the model card."""
+    digest = hashlib.sha256()
+    for example in examples:
+        digest.update(json.dumps(example.to_row(), ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+# --- synthetic sentences ------------------------------------------------------
+
+_TARGET_LEADS = (
+    "",
+    "确保",
+    "力争",
+    "全年",
+    "目标：",
+    "预计",
+    "年度",
+    "通过开展相关工作，",
+)
+_TARGET_RELATIONS = ("不低于", "达到", "达", "不少于", "保持在", "≥", "")
+_ACTUAL_LEADS = ("", "本年度", "经统计，", "截至年底，", "全年")
+_ACTUAL_RELATIONS = ("为", "达", "达到", "")
+_TAILS = ("。", "，工作有序推进。", "；", "，较上年有所提高。", "，")
+_SUBJECTS = (
+    "项目资金",
+    "人员支出",
+    "公用经费",
+    "专项经费",
+    "财政拨款",
+    "办公设备购置费",
+)
+_NEGATIVES = (
+    "{year}年{month}月完成验收。",
+    "共涉及{count}户居民，覆盖{count}个社区。",
+    "全年开展培训{count}次，参训人员{count}人次。",
+    "文号为{year}〔{count}〕号。",
+    "第{count}季度执行情况良好。",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    metrics: tuple[str, ...]
+    values: tuple[str, ...]
+    amounts: tuple[str, ...]
+
+
+def _vocabulary(examples: Iterable[Example]) -> _Vocabulary:
+    metrics, values, amounts = set(), set(), set()
+    for example in examples:
+        for span in example.spans:
+            text = example.text[span.start : span.end].strip()
+            if span.label == "METRIC" and _MEASURE_END.search(text) and len(text) >= 3:
+                metrics.add(re.sub(r"\s+", "", text))
+            elif span.label in ("TARGET", "ACTUAL"):
+                value = re.sub(r"\s+|^(?:不低于|不少于|达到|达|为|是)", "", text)
+                value = value.replace("以上", "")
+                if _NUMERIC_TARGET.match(value):
+                    values.add(value.lstrip("≥≤><"))
+            elif span.label == "AMOUNT":
+                amounts.add(text)
+    return _Vocabulary(
+        tuple(sorted(metrics)), tuple(sorted(values)), tuple(sorted(amounts))
+    )
+
+
+def synthesize(examples: Sequence[Example], n: int, seed: int = 0) -> list[Example]:
+    """Template sentences filled with the vocabulary of ``examples``.
+
+    Args:
+        examples: the training fold's gold examples (the vocabulary source).
+        n: sentences to write.
+        seed: random seed; the same inputs and seed give the same sentences.
+
+    Returns:
+        Synthetic examples (``synthetic=True``, ``doc="synthetic"``).
+    """
+    vocab = _vocabulary(e for e in examples if not e.synthetic)
+    if not vocab.metrics or not vocab.values:
+        return []
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        roll = rng.random()
+        if roll < 0.45:
+            out.append(_statement_sentence(rng, vocab, "TARGET"))
+        elif roll < 0.8:
+            out.append(_statement_sentence(rng, vocab, "ACTUAL"))
+        elif roll < 0.9 and vocab.amounts:
+            out.append(_amount_sentence(rng, vocab))
+        else:
+            out.append(_negative_sentence(rng))
+    return out
+
+
+def _statement_sentence(rng: random.Random, vocab: _Vocabulary, label: str) -> Example:
+    if label == "TARGET":
+        lead, relation = rng.choice(_TARGET_LEADS), rng.choice(_TARGET_RELATIONS)
+        suffix = rng.choice(("", "以上", "")) if relation in ("达到", "达", "") else ""
+        kind = "target"
+    else:
+        lead, relation, suffix = (
+            rng.choice(_ACTUAL_LEADS),
+            rng.choice(_ACTUAL_RELATIONS),
+            "",
+        )
+        kind = rng.choice(("actual", "target"))
+    metric, value = rng.choice(vocab.metrics), rng.choice(vocab.values)
+    text = lead + metric
+    metric_span = SpanLabel(len(lead), len(text), "METRIC")
+    target = relation + value + suffix
+    spans = [metric_span, SpanLabel(len(text), len(text) + len(target), label)]
+    text += target + rng.choice(_TAILS)
+    return Example("synthetic", 0, text, spans, kind, synthetic=True)
+
+
+def _amount_sentence(rng: random.Random, vocab: _Vocabulary) -> Example:
+    subject, amount = rng.choice(_SUBJECTS), rng.choice(vocab.amounts)
+    head = f"{subject}预算"
+    text = f"{head}{amount}，主要用于日常运转。"
+    spans = [SpanLabel(len(head), len(head) + len(amount), "AMOUNT")]
+    return Example("synthetic", 0, text, spans, "target", synthetic=True)
+
+
+def _negative_sentence(rng: random.Random) -> Example:
+    template = rng.choice(_NEGATIVES)
+    text = template.format(
+        year=rng.randint(2018, 2025), month=rng.randint(1, 12), count=rng.randint(1, 60)
+    )
+    return Example("synthetic", 0, text, [], rng.choice(("actual", "target")), True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Rebuild ``annotations/spans`` from ``annotations/`` and print the counts."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m nlp.corpus")
+    parser.add_argument("--annotations", type=Path, default=Path("annotations"))
+    parser.add_argument("--out", type=Path, default=Path("annotations/spans"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    report = build_dataset(args.annotations, args.out)
+    summary = {k: v for k, v in report.to_dict().items() if k != "failures"}
+    logger.info("%s", json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

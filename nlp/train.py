@@ -1,0 +1,420 @@
+"""Train the narrative span model and write it with its model card.
+
+The model is a scikit-learn :class:`~sklearn.pipeline.Pipeline` wrapped in
+:class:`SpanClassifier`: records (:func:`nlp.classify.span_record`) →
+:class:`SpanFeatures` (character n-grams of the span and its context, token
+features) → ``DictVectorizer`` → ``LogisticRegression``. Training is CPU only and
+deterministic (lbfgs, sorted vocabulary, no randomness outside ``seed``-driven
+template sampling), so the same data and seed give byte-identical model files.
+
+The fitted pipeline is exported to :class:`nlp.classify.SpanScorer` (feature names,
+weights, biases as JSON and ``.npy``), which is what ``extract`` loads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import platform
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from nlp.classify import (
+    OUTSIDE,
+    ModelParams,
+    SpanScorer,
+    candidate_spans,
+    span_features,
+    span_record,
+)
+from nlp.corpus import Example, examples_hash, load_examples, synthesize
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_NAME = "narrative"
+# Template sentences added per gold example of the training fold.
+SYNTHETIC_RATIO = 0.25
+# A gold span claimed by several labels keeps the first of this order.
+LABEL_PRIORITY = ("METRIC", "TARGET", "ACTUAL", "AMOUNT", "LEVEL")
+
+
+class SpanFeatures(TransformerMixin, BaseEstimator):
+    """Span records → feature dicts (stateless).
+
+    Parameters:
+        ngram_max (int): longest character n-gram of the span.
+    """
+
+    def __init__(self, ngram_max: int = 3) -> None:
+        self.ngram_max = ngram_max
+
+    def fit(self, X: Sequence[dict[str, Any]], y: Any = None) -> SpanFeatures:
+        """Validate the parameters; nothing is learned.
+
+        Raises:
+            ValueError: ``ngram_max`` is not a positive integer.
+        """
+        if not isinstance(self.ngram_max, int) or self.ngram_max < 1:
+            raise ValueError(
+                f"ngram_max must be a positive int, not {self.ngram_max!r}"
+            )
+        return self
+
+    def transform(self, X: Sequence[dict[str, Any]]) -> list[dict[str, float]]:
+        """One feature dict per record."""
+        return [span_features(record, self.ngram_max) for record in X]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False
+        tags.input_tags.dict = True
+        return tags
+
+
+class SpanClassifier(ClassifierMixin, BaseEstimator):
+    """Label span records METRIC, TARGET, ACTUAL, AMOUNT, LEVEL or O.
+
+    Parameters:
+        ngram_max (int): longest character n-gram of the span.
+        C (float): inverse regularization strength of the logistic regression.
+        max_iter (int): lbfgs iterations.
+        class_weight (str | None): ``"balanced"`` or None.
+
+    Attributes:
+        pipeline_ (Pipeline): features → DictVectorizer → LogisticRegression.
+        classes_ (ndarray): the labels seen in ``fit``.
+    """
+
+    def __init__(
+        self,
+        ngram_max: int = 3,
+        C: float = 1.0,
+        max_iter: int = 2000,
+        class_weight: str | None = None,
+    ) -> None:
+        self.ngram_max = ngram_max
+        self.C = C
+        self.max_iter = max_iter
+        self.class_weight = class_weight
+
+    def fit(self, X: Sequence[dict[str, Any]], y: Sequence[str]) -> SpanClassifier:
+        """Learn from records and their labels.
+
+        Raises:
+            ValueError: X and y differ in length, or hold fewer than two labels.
+        """
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} records but y has {len(y)} labels")
+        if len(set(y)) < 2:
+            raise ValueError("y needs at least two distinct labels")
+        pipeline = Pipeline(
+            [
+                ("features", SpanFeatures(ngram_max=self.ngram_max)),
+                ("vectorize", DictVectorizer(sort=True)),
+                (
+                    "classify",
+                    LogisticRegression(
+                        C=self.C, max_iter=self.max_iter, class_weight=self.class_weight
+                    ),
+                ),
+            ]
+        )
+        pipeline.fit(list(X), list(y))
+        self.pipeline_ = pipeline
+        self.classes_ = pipeline.classes_
+        return self
+
+    def predict_proba(self, X: Sequence[dict[str, Any]]) -> np.ndarray:
+        """Class probabilities, columns in ``classes_`` order."""
+        check_is_fitted(self)
+        return self.pipeline_.predict_proba(list(X))
+
+    def predict(self, X: Sequence[dict[str, Any]]) -> np.ndarray:
+        """The most probable label of each record."""
+        check_is_fitted(self)
+        return self.pipeline_.predict(list(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.dict = True
+        return tags
+
+    def export(self, params: ModelParams, meta: dict[str, Any]) -> SpanScorer:
+        """The fitted model as a :class:`SpanScorer` (no scikit-learn needed)."""
+        check_is_fitted(self)
+        vectorizer = self.pipeline_.named_steps["vectorize"]
+        linear = self.pipeline_.named_steps["classify"]
+        return SpanScorer(
+            classes=tuple(str(c) for c in linear.classes_),
+            vocabulary={name: i for i, name in enumerate(vectorizer.feature_names_)},
+            coef=np.asarray(linear.coef_, dtype=np.float32).astype(np.float64),
+            intercept=np.asarray(linear.intercept_, dtype=np.float64),
+            params=params,
+            meta=meta,
+        )
+
+
+# --- records from examples ----------------------------------------------------
+
+
+def example_records(
+    examples: Iterable[Example], params: ModelParams
+) -> tuple[list[dict[str, Any]], list[str], Counter[str], Counter[str]]:
+    """Candidate records of the examples with their gold labels.
+
+    Returns:
+        (records, labels, gold spans per label, gold spans a candidate covers).
+    """
+    from nlp.segment import get_pipeline
+
+    tokenizer = get_pipeline().tokenizer
+    records: list[dict[str, Any]] = []
+    labels: list[str] = []
+    gold_counts: Counter[str] = Counter()
+    covered: Counter[str] = Counter()
+    for example in examples:
+        doc = tokenizer(example.text)
+        bounds = [(t.idx, t.idx + len(t.text)) for t in doc]
+        gold = _gold_by_offsets(example)
+        gold_counts.update(gold.values())
+        kind = "actual" if example.doc_kind == "actual" else "target"
+        for candidate in candidate_spans(example.text, bounds, kind, params):
+            label = gold.get((candidate.start, candidate.end), OUTSIDE)
+            if label != OUTSIDE:
+                covered[label] += 1
+            records.append(
+                span_record(example.text, candidate, bounds, kind, params.context)
+            )
+            labels.append(label)
+    return records, labels, gold_counts, covered
+
+
+def _gold_by_offsets(example: Example) -> dict[tuple[int, int], str]:
+    gold: dict[tuple[int, int], str] = {}
+    for span in sorted(example.spans, key=lambda s: LABEL_PRIORITY.index(s.label)):
+        gold.setdefault((span.start, span.end), span.label)
+    return gold
+
+
+# --- training -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrainReport:
+    """What a training run did.
+
+    Attributes:
+        out: the model folder.
+        examples: gold examples used (lines).
+        synthetic: template sentences added.
+        records: candidate records trained on.
+        labels: records per label.
+        candidate_recall: share of gold spans, per label, that a candidate covers.
+        seconds: wall time.
+        data_hash: SHA-256 of the training examples.
+    """
+
+    out: Path
+    examples: int
+    synthetic: int
+    records: int
+    labels: dict[str, int]
+    candidate_recall: dict[str, float]
+    seconds: float
+    data_hash: str
+    alignment: dict[str, Any] = field(default_factory=dict)
+
+
+def fit_model(
+    examples: Sequence[Example],
+    seed: int = 0,
+    params: ModelParams | None = None,
+    classifier: SpanClassifier | None = None,
+) -> tuple[SpanClassifier, dict[str, Any]]:
+    """Fit a span classifier on gold examples plus template sentences.
+
+    Args:
+        examples: gold examples (the training fold only).
+        seed: seed of the template sampling.
+        params: candidate settings.
+        classifier: an unfitted classifier to use (default settings otherwise).
+
+    Returns:
+        (fitted classifier, training facts).
+    """
+    params = params or ModelParams()
+    gold = [e for e in examples if not e.synthetic]
+    n_synthetic = round(SYNTHETIC_RATIO * sum(1 for e in gold if e.spans))
+    synthetic = synthesize(gold, n_synthetic, seed=seed)
+    records, labels, gold_counts, covered = example_records(gold + synthetic, params)
+    model = classifier if classifier is not None else SpanClassifier()
+    model.fit(records, labels)
+    facts = {
+        "examples": len(gold),
+        "synthetic": len(synthetic),
+        "records": len(records),
+        "labels": dict(sorted(Counter(labels).items())),
+        "candidate_recall": {
+            label: round(covered[label] / gold_counts[label], 4)
+            for label in sorted(gold_counts)
+        },
+        "data_hash": examples_hash(gold),
+    }
+    return model, facts
+
+
+def train(annotations: Path, out: Path, seed: int = 0) -> TrainReport:
+    """Train on every gold document and write the model folder.
+
+    Args:
+        annotations: folder holding ``gold/`` and ``corpus/``.
+        out: model folder (``models/<name>``), created or overwritten.
+        seed: seed of the template sampling.
+
+    Returns:
+        What was trained on and how long it took.
+    """
+    start = time.perf_counter()
+    examples, alignment = load_examples(annotations)
+    model, facts = fit_model(examples, seed=seed)
+    meta = {
+        "seed": seed,
+        "data_hash": facts["data_hash"],
+        "code_commit": _code_commit(),
+        "versions": _versions(),
+        "labels": facts["labels"],
+        "candidate_recall": facts["candidate_recall"],
+        "examples": facts["examples"],
+        "synthetic": facts["synthetic"],
+        "estimator": {k: v for k, v in model.get_params().items()},
+    }
+    scorer = model.export(ModelParams(), meta)
+    scorer.to_disk(out)
+    # The folder name goes to the card only, so model files do not depend on it.
+    write_model_card(Path(out), {**meta, "name": Path(out).name}, alignment.to_dict())
+    return TrainReport(
+        out=Path(out),
+        examples=facts["examples"],
+        synthetic=facts["synthetic"],
+        records=facts["records"],
+        labels=facts["labels"],
+        candidate_recall=facts["candidate_recall"],
+        seconds=round(time.perf_counter() - start, 2),
+        data_hash=facts["data_hash"],
+        alignment={k: v for k, v in alignment.to_dict().items() if k != "failures"},
+    )
+
+
+def _code_commit() -> str:
+    """``git rev-parse HEAD`` of the working tree, or "unknown"."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parent,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return result.stdout.strip() or "unknown"
+
+
+def _versions() -> dict[str, str]:
+    import jieba
+    import sklearn
+    import spacy
+
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+        "spacy": spacy.__version__,
+        "jieba": jieba.__version__,
+    }
+
+
+def write_model_card(
+    out: Path, meta: dict[str, Any], alignment: dict[str, Any]
+) -> None:
+    """Write ``README.md``: data, code, versions, labels, scores, limits.
+
+    Scores come from ``scores.json`` in the folder when ``nlp.crossval`` wrote one.
+    """
+    scores_path = out / "scores.md"
+    scores = (
+        scores_path.read_text(encoding="utf-8")
+        if scores_path.exists()
+        else "Run `python -m nlp.crossval --card models/<name>` to add scores.\n"
+    )
+    versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+    labels = ", ".join(f"{k} {v}" for k, v in meta["labels"].items())
+    recall = ", ".join(f"{k} {v:.2f}" for k, v in meta["candidate_recall"].items())
+    failed = sum(alignment.get("failed", {}).values())
+    aligned = sum(alignment.get("aligned", {}).values())
+    card = f"""# Model card: {meta["name"]}
+
+Span classifier for narrative performance indicators (labels METRIC, TARGET,
+ACTUAL, AMOUNT, LEVEL, O). Candidates come from the narrative rules and a broader
+generator (number expressions, jieba noun phrases ending in a measure word, table
+cells); a logistic regression over character n-grams of the span and its context
+and token features scores them (`nlp/classify.py`, `nlp/train.py`).
+
+- Files: `config.json` (labels, biases, settings, these facts), `features.json`
+  (feature names), `coef.npy` (weights, float32). No pickle.
+- Training data: the gold of `annotations/` ({meta["examples"]} corpus lines,
+  {aligned} spans aligned, {failed} not found in their source line), plus
+  {meta["synthetic"]} template sentences; SHA-256 of the gold examples
+  `{meta["data_hash"]}`.
+- Code: commit `{meta["code_commit"]}`; seed {meta["seed"]}.
+- Versions: {versions}.
+- Candidate records per label: {labels}.
+- Share of gold spans a candidate covers: {recall}.
+- Estimator: {meta["estimator"]}.
+
+## Scores (leave-one-document-out)
+
+{scores}
+## Limits
+
+- Five documents from two cities; the model has seen no other region's phrasing
+  except through templates filled with this vocabulary.
+- Candidates bound recall: a metric the generators do not propose cannot be found.
+- Target vs actual is learned from local context and the document's kind; a report
+  quoting its own targets is the hard case.
+- Composite metrics built from a table row and a clause (`实有人口信息采集（采集率）`)
+  are not spans of the text and are left to the rules.
+"""
+    (out / "README.md").write_text(card, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m nlp.train --annotations annotations --out models/narrative``."""
+    parser = argparse.ArgumentParser(prog="python -m nlp.train")
+    parser.add_argument("--annotations", type=Path, default=Path("annotations"))
+    parser.add_argument("--out", type=Path, default=Path("models") / DEFAULT_NAME)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    report = train(args.annotations, args.out, seed=args.seed)
+    logger.info("%s", {k: str(v) for k, v in asdict(report).items()})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,111 @@
+"""Tests for narrative statements: rules unchanged, candidates, model scoring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nlp.classify import (
+    ModelParams,
+    SpanScorer,
+    candidate_spans,
+    find_statements,
+    span_pipeline,
+    span_record,
+    token_bounds_of,
+)
+
+
+def _toy_scorer() -> SpanScorer:
+    """A hand-weighted scorer: measure-word spans are metrics, ``达``-values targets."""
+    classes = ("ACTUAL", "METRIC", "O", "TARGET")
+    names = ["end:意度", "src:rule-metric", "src:rule-value", "s2:达到", "src:value"]
+    coef = np.zeros((4, len(names)))
+    coef[1, 0] = coef[1, 1] = 3.0  # METRIC
+    coef[3, 2] = coef[3, 3] = 3.0  # TARGET
+    coef[2, 4] = 2.0  # a bare value is O
+    return SpanScorer(
+        classes=classes,
+        vocabulary={n: i for i, n in enumerate(names)},
+        coef=coef,
+        intercept=np.array([0.0, 0.0, 1.0, 0.0]),
+    )
+
+
+def test_rules_without_model():
+    text = "法律意见出具及时率不低于90%；按时办结率100%；全年执行数 8.47 万元。"
+    found = find_statements(text, "target")
+    assert [(s.metric, s.target_raw) for s in found] == [
+        ("法律意见出具及时率", "不低于90%"),
+        ("按时办结率", "100%"),
+    ]
+    assert all(s.confidence == 0.6 for s in found)
+
+
+def test_candidates_cover_rule_spans_and_noun_phrases():
+    text = "最终使单位人员整体满意度达到90%以上。"
+    bounds = token_bounds_of(text)
+    spans = {(text[c.start : c.end], c.sources) for c in candidate_spans(text, bounds)}
+    texts = {t for t, _ in spans}
+    assert "单位人员整体满意度" in texts
+    assert "达到90%以上" in texts
+    assert "使单位人员整体满意度" in texts  # the model chooses where a metric starts
+    rule = next(src for t, src in spans if t == "单位人员整体满意度")
+    assert "rule-metric" in rule and "np-metric" in rule
+
+
+def test_model_keeps_and_types_statements():
+    text = "最终使单位人员整体满意度达到90%以上。"
+    found = find_statements(text, "actual", _toy_scorer())
+    assert [(s.metric, s.target_raw, s.kind) for s in found] == [
+        ("单位人员整体满意度", "达到90%以上", "target")
+    ]
+    assert 0 < found[0].confidence <= 1
+
+
+def test_model_drops_a_pair_it_rejects():
+    scorer = _toy_scorer()
+    scorer.intercept = np.array([0.0, -20.0, 20.0, -20.0])  # everything is O
+    assert find_statements("单位人员整体满意度达到90%以上", "target", scorer) == []
+
+
+def test_scorer_round_trip(tmp_path):
+    scorer = _toy_scorer()
+    scorer.to_disk(tmp_path / "m")
+    loaded = SpanScorer.from_disk(tmp_path / "m")
+    text = "单位人员整体满意度达到90%以上"
+    bounds = token_bounds_of(text)
+    records = [
+        span_record(text, c, bounds, "target", 4) for c in candidate_spans(text, bounds)
+    ]
+    assert loaded.classes == scorer.classes
+    np.testing.assert_allclose(
+        loaded.predict_proba(records), scorer.predict_proba(records), atol=1e-6
+    )
+
+
+def test_from_disk_rejects_other_format(tmp_path):
+    _toy_scorer().to_disk(tmp_path)
+    config = (tmp_path / "config.json").read_text(encoding="utf-8")
+    (tmp_path / "config.json").write_text(
+        config.replace('"format": 1', '"format": 99'), encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="model format 99"):
+        SpanScorer.from_disk(tmp_path)
+
+
+def test_span_component_round_trip(tmp_path):
+    _toy_scorer().to_disk(tmp_path / "model")
+    nlp = span_pipeline(tmp_path / "model")
+    doc = nlp("单位人员整体满意度达到90%以上")
+    labels = {(s.text, s.label_) for s in doc.spans["zhibiao"]}
+    assert ("单位人员整体满意度", "METRIC") in labels
+    assert len(doc._.zhibiao_statements) == 1
+    nlp.to_disk(tmp_path / "nlp")
+    reloaded = span_pipeline(tmp_path / "model").from_disk(tmp_path / "nlp")
+    again = reloaded("单位人员整体满意度达到90%以上")
+    assert {(s.text, s.label_) for s in again.spans["zhibiao"]} == labels
+
+
+def test_params_are_plain_data():
+    assert ModelParams().keep_rule < ModelParams().keep_extra
