@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
@@ -34,6 +35,9 @@ ColumnRole = Literal[
     "operator", "unit", "basis",
 ]  # fmt: skip
 
+# Table cells repeat their labels (a page header, a level name down a column); the
+# label functions are pure, so a bounded cache saves most of their work.
+LABEL_CACHE_SIZE = 8192
 UNIT_LINE = re.compile(
     r"^[（(]?(?:金额|货币|计量|资金)?单位\s*[:：]\s*(?P<unit>亿元|万元|千元|元)[）)]?$"
 )
@@ -154,6 +158,7 @@ class TableView:
     block_indices: tuple[int, ...]
 
 
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def normalize_label(text: str) -> str:
     """Fold a label for matching: NFKC, no whitespace, no line breaks."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
@@ -178,6 +183,7 @@ _HEADER_RULES: tuple[tuple[re.Pattern[str], ColumnRole], ...] = tuple(
 )
 
 
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def header_role(text: str) -> ColumnRole | None:
     """The column role a header cell names, or None.
 
