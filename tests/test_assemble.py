@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from nlp.assemble import assemble
 from nlp.blocks import recover_tables
 from nlp.document import Document
+from nlp.pipeline import extract
 from nlp.read.base import CellInput, DocumentBuilder
 from nlp.records import Amount, Indicator
 
@@ -429,3 +430,45 @@ def test_prose_cell_in_a_table_gives_statements() -> None:
         ("学员考核合格率", "≥95%")
     ]
     assert indicators[0].source.table == 0
+
+
+def test_metric_named_like_a_level_under_its_own_level2_is_a_metric() -> None:
+    # 服务对象满意度 is the commonest 三级指标 and also reads like a 二级 name.
+    result = extract(
+        "一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t服务人次\t≥1200人次\n"
+        "满意度指标\t服务对象满意度指标\t服务对象满意度\t≥90%\n"
+    )
+    triples = [
+        (i.level1_norm, i.level2_norm, i.metric, i.target.text if i.target else None)
+        for i in result.indicators
+    ]
+    assert triples == [
+        ("产出指标", "数量指标", "服务人次", "≥1200人次"),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%"),
+    ]
+
+
+def test_level_written_as_a_level_in_the_metric_column_is_read_as_a_level() -> None:
+    # The row slid right: 服务对象满意度指标 sits in the 三级 column.
+    result = extract(
+        "一级指标\t二级指标\t三级指标\t指标值\t度量单位\n"
+        "产出指标\t数量指标\t服务人次\t≥1200人次\t\n"
+        "\t满意度指标\t服务对象满意度指标\t民生诉求满意度\t≥60%\n"
+    )
+    last = result.indicators[-1]
+    assert (last.level1_norm, last.level2_norm, last.metric, last.target.text) == (
+        "满意度指标",
+        "服务对象满意度指标",
+        "民生诉求满意度",
+        "≥60%",
+    )
+
+
+def test_project_named_in_a_line_above_the_table() -> None:
+    result = extract(
+        "项目名称：社区养老服务中心运营补贴。\n\n"
+        "一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t服务人次\t≥1200人次\n"
+    )
+    assert [i.project for i in result.indicators] == ["社区养老服务中心运营补贴"]
