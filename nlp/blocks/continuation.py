@@ -1,0 +1,122 @@
+"""Continuations: which reader tables are parts of one table cut by page breaks.
+
+A part continues the table before it when it follows directly (page numbers
+aside) with about the same width and either repeats the indicator header or has
+no header of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from nlp.blocks.grid import _grid
+from nlp.blocks.headers import (
+    _is_header_like,
+    indicator_roles,
+    is_number_cell,
+    unit_of_line,
+)
+from nlp.blocks.records import ColumnRole, RecoveryParams
+from nlp.document import Block, Table
+
+PAGE_FURNITURE = re.compile(
+    r"^(?:[-—–\s]*\d+[-—–\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
+)
+
+
+def _group_continuations(
+    blocks: Sequence[Block], params: RecoveryParams
+) -> Iterator[list[int]]:
+    """Group table blocks into logical tables (a part continues the one before)."""
+    current: list[int] = []
+    last_roles: dict[int, ColumnRole] | None = None
+    gap = 0
+    for i, block in enumerate(blocks):
+        if block.table is None:
+            if current and _is_page_furniture(block) and gap < params.max_gap_blocks:
+                gap += 1
+                continue
+            if current:
+                yield current
+            current, last_roles, gap = [], None, 0
+            continue
+        roles = _first_header_roles(block.table)
+        previous = blocks[current[-1]].table if current else None
+        if previous is not None and _continues(
+            previous, block.table, last_roles, roles, params
+        ):
+            current.append(i)
+        else:
+            if current:
+                yield current
+            current = [i]
+            last_roles = None
+        last_roles = _last_header_roles(block.table) or last_roles
+        gap = 0
+    if current:
+        yield current
+
+
+def _is_page_furniture(block: Block) -> bool:
+    """A page number or similar line printed between two parts of a table."""
+    return bool(PAGE_FURNITURE.match(block.text.strip()))
+
+
+def _continues(
+    previous: Table,
+    table: Table,
+    previous_roles: dict[int, ColumnRole] | None,
+    roles: dict[int, ColumnRole] | None,
+    params: RecoveryParams,
+) -> bool:
+    """Whether ``table`` continues ``previous`` after a page break.
+
+    A continuation directly follows its table and has about the same width; it
+    either repeats the indicator header (same roles) or has no header of its own.
+    Tables that start with a header of another kind, or with a unit/title line,
+    are new tables.
+    """
+    if abs(previous.n_cols - table.n_cols) > params.max_col_difference:
+        return False
+    if roles is not None:
+        return previous_roles is not None and set(roles.values()) == set(
+            previous_roles.values()
+        )
+    first = _first_row_texts(table)
+    if any(unit_of_line(t) for t in first if t):
+        return False
+    if _is_header_like(first):
+        return False  # a money table's header after an indicator table
+    return previous_roles is not None or _looks_like_data(first)
+
+
+def _first_header_roles(table: Table) -> dict[int, ColumnRole] | None:
+    """Roles of the table's indicator header when it is among its first rows."""
+    grid = _grid(table)
+    for row in grid[:3]:
+        roles = indicator_roles([text for text, _, _ in row])
+        if roles:
+            return roles
+    return None
+
+
+def _last_header_roles(table: Table) -> dict[int, ColumnRole] | None:
+    """Roles of the last indicator header anywhere in the table."""
+    found = None
+    for row in _grid(table):
+        roles = indicator_roles([text for text, _, _ in row])
+        if roles:
+            found = roles
+    return found
+
+
+def _first_row_texts(table: Table) -> list[str]:
+    grid = _grid(table)
+    return [text for text, _, _ in grid[0]] if grid else []
+
+
+def _looks_like_data(cells: Sequence[str]) -> bool:
+    """A first row made of blanks and numbers: a money table's continued body."""
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and any(is_number_cell(c) for c in filled)

@@ -1,0 +1,135 @@
+"""Grid rows of reader tables: merged cells expanded, parts joined, cut rows mended.
+
+A reader table is cells with row/col spans; here each grid position gets the text
+of the cell covering it, rows get their page, box and character spans, and a row
+cut in two by a page break is made whole again when the parts are joined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nlp.blocks.headers import indicator_roles, is_number_cell
+from nlp.blocks.records import GridRow
+from nlp.document import BBox, Block, Table
+from nlp.normalize.levels import level_kind
+from nlp.normalize.target import looks_like_target
+
+_GridCell = tuple[str, bool, "object"]
+
+
+def _grid(table: Table) -> list[list[tuple[str, bool, object]]]:
+    """Expand merged cells: (text, is_origin, cell) at every grid position."""
+    grid: list[list[tuple[str, bool, object]]] = [
+        [("", True, None) for _ in range(table.n_cols)] for _ in range(table.n_rows)
+    ]
+    for cell in table.cells:
+        for r in range(cell.row, min(cell.end_row, table.n_rows)):
+            for c in range(cell.col, min(cell.end_col, table.n_cols)):
+                is_origin = r == cell.row and c == cell.col
+                grid[r][c] = (cell.text, is_origin, cell)
+    return grid
+
+
+def _joined_rows(parts: Sequence[Block]) -> list[GridRow]:
+    """Rows of all parts, with a row cut in two by a page break made whole."""
+    rows: list[GridRow] = []
+    for part_no, block in enumerate(parts):
+        assert block.table is not None
+        part_rows = _rows_of(block.table, start=len(rows))
+        if part_no and rows and part_rows and _is_cut_row(rows[-1], part_rows[0]):
+            rows[-1] = _join_cut_row(rows[-1], part_rows[0])
+            part_rows = [
+                _reindex(r, len(rows) + k) for k, r in enumerate(part_rows[1:])
+            ]
+        rows.extend(part_rows)
+    return rows
+
+
+def _rows_of(table: Table, start: int) -> list[GridRow]:
+    rows = []
+    for r, row in enumerate(_grid(table)):
+        cells = tuple(text for text, _, _ in row)
+        origin = tuple(is_origin for _, is_origin, _ in row)
+        spans = tuple(_cell_span(cell) for _, _, cell in row)
+        page, bbox = _row_geometry(row)
+        rows.append(GridRow(start + r, cells, origin, spans, page, bbox, role="data"))
+    return rows
+
+
+def _cell_span(cell: object) -> tuple[int, int] | None:
+    prov = getattr(cell, "prov", ())
+    return prov[0].span if prov else None
+
+
+def _row_geometry(
+    row: Sequence[tuple[str, bool, object]],
+) -> tuple[int | None, BBox | None]:
+    page = None
+    boxes = []
+    for _, is_origin, cell in row:
+        for prov in getattr(cell, "prov", ()):
+            if page is None and prov.page is not None:
+                page = prov.page
+            if is_origin and prov.bbox is not None and prov.page == page:
+                boxes.append(prov.bbox)
+    if not boxes:
+        return page, None
+    return page, (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _is_cut_row(last: GridRow, first: GridRow) -> bool:
+    """A continuation's first row that is the rest of the previous part's last row.
+
+    Its first column is empty, it holds no number and no level name of its own,
+    and each of its filled cells continues a filled cell of the row above.
+    """
+    filled = [i for i, c in enumerate(first.cells) if c.strip()]
+    if not filled or filled[0] == 0:
+        return False
+    if any(is_number_cell(first.cells[i]) for i in filled):
+        return False
+    if indicator_roles(first.cells):
+        return False
+    if any(
+        level_kind(first.cells[i]) or _is_short_target(first.cells[i]) for i in filled
+    ):
+        # A complete row under a blank 一级 carried over the break.
+        return False
+    return all(i < len(last.cells) and last.cells[i].strip() for i in filled) and (
+        not _ends_sentence(last.cells[filled[0]])
+    )
+
+
+def _is_short_target(text: str) -> bool:
+    """A cell that is a target value on its own (≥90%, 2023年12月前), not prose."""
+    text = text.strip()
+    return len(text) <= SHORT_TARGET_CHARS and looks_like_target(text)
+
+
+SHORT_TARGET_CHARS = 16
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(("。", "；", ";", "！", "？"))
+
+
+def _join_cut_row(last: GridRow, rest: GridRow) -> GridRow:
+    cells = list(last.cells)
+    for i, text in enumerate(rest.cells):
+        if text.strip() and i < len(cells):
+            cells[i] = cells[i] + text
+    return GridRow(
+        last.index, tuple(cells), last.origin, last.spans, last.page, last.bbox, "data"
+    )
+
+
+def _reindex(row: GridRow, index: int) -> GridRow:
+    return GridRow(
+        index, row.cells, row.origin, row.spans, row.page, row.bbox, row.role
+    )

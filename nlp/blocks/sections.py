@@ -1,0 +1,87 @@
+"""Row roles and indicator sections of a recovered table.
+
+Rows are classified (header, unit line, data, blank); each indicator header, with
+the sub-header row under it, starts a section whose column roles come from the
+header's labels, since headers repeat and columns move between sections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from nlp.blocks.headers import (
+    _is_header_like,
+    _is_sub_header_cells,
+    header_role,
+    indicator_roles,
+    unit_of_line,
+)
+from nlp.blocks.records import ColumnRole, GridRow, RowRole, Section
+
+
+def _with_roles(rows: Sequence[GridRow]) -> list[GridRow]:
+    """Classify rows. Inside an indicator section only a repeated indicator header
+    (or the sub-header under it) is a header: data rows there hold free text that
+    may read like labels."""
+    out: list[GridRow] = []
+    in_section = False
+    previous_was_indicator_header = False
+    for row in rows:
+        role: RowRole
+        filled = [c for c in row.cells if c.strip()]
+        is_indicator_header = bool(indicator_roles(row.cells))
+        if not filled:
+            role = "blank"
+        elif len(set(filled)) == 1 and unit_of_line(filled[0]):
+            role = "unit"
+        elif (
+            is_indicator_header
+            or (previous_was_indicator_header and _is_sub_header_cells(row.cells))
+            or (not in_section and _is_header_like(row.cells))
+        ):
+            role = "header"
+        else:
+            role = "data"
+        in_section = in_section or is_indicator_header
+        previous_was_indicator_header = is_indicator_header
+        out.append(
+            GridRow(
+                row.index, row.cells, row.origin, row.spans, row.page, row.bbox, role
+            )
+        )
+    return out
+
+
+def _sections(rows: Sequence[GridRow]) -> Iterator[Section]:
+    """Indicator sections: each indicator header and the rows up to the next one."""
+    headers = []
+    for row in rows:
+        roles = indicator_roles(row.cells) if row.role == "header" else None
+        if roles:
+            headers.append((row.index, _refine_roles(rows, row.index, roles)))
+    for k, (header_row, roles) in enumerate(headers):
+        end = headers[k + 1][0] if k + 1 < len(headers) else len(rows)
+        start = header_row + 1
+        # A second header row (运算符 | 数值 | 单位 under 指标值) refines the roles.
+        if start < end and _is_sub_header(rows[start]):
+            start += 1
+        yield Section(header_row, start, end, tuple(sorted(roles.items())))
+
+
+def _is_sub_header(row: GridRow) -> bool:
+    """A second header row under the indicator header (运算符 | 数值 | 单位)."""
+    return _is_sub_header_cells(row.cells)
+
+
+def _refine_roles(
+    rows: Sequence[GridRow], header_row: int, roles: dict[int, ColumnRole]
+) -> dict[int, ColumnRole]:
+    """Merge a sub-header row's roles (a split 指标值 column) into the header's."""
+    refined = dict(roles)
+    below = header_row + 1
+    if below < len(rows) and _is_sub_header(rows[below]):
+        for col, text in enumerate(rows[below].cells):
+            role = header_role(text)
+            if role is not None and rows[below].origin[col]:
+                refined[col] = role
+    return refined
