@@ -12,6 +12,9 @@ The operator comes from, in order of precedence: a sign or comparison word (不�
 大于 ...), a suffix (以上 ≥, 以下/以内 ≤), a weak word (达/达到 ≥, 为/是 =), else "=".
 Anything else is ``qual`` with the cleaned text and the note ``unrecognised``, never a
 guess. Each rule that changes the text is a function named after its ``notes`` tag.
+
+Cells holding several named targets are split by :mod:`nlp.normalize.clauses`;
+its :func:`split_targets` and :func:`looks_like_target` are also importable here.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from nlp.normalize.numerals import DIGITS, NUMERAL_CHARS, POINT, parse_chinese_number
 from nlp.records import Target
@@ -42,7 +46,6 @@ _OCR_SPACE_RE = re.compile(
 _SPACE_RE = re.compile(r"\s+")
 _TRAILING_PUNCT_RE = re.compile(r"[;；。，,、.!！?？:：\s]+$")
 _THOUSANDS_RE = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
-_SEPARATOR_RE = re.compile(r"[,，;；、]")
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -75,13 +78,6 @@ PERIODS += ("月", "季", "年")
 PERIOD_ALIASES = {"季": "季度", "星期": "周", "年度": "年"}
 QUALITATIVE_UNITS = frozenset({"是/否", "是否", "是或否", "定性", "定性指标"})
 NO_UNIT = frozenset({"", "无", "-", "--", "/", "不适用", "—"})
-# Measures named before a relation-less value (guideline rule 4): 按时办结率100%.
-MEASURE_ENDINGS = ("率", "度", "比例", "比率", "占比", "数", "数量")
-# A lone clause joined by a copula states a value (投诉率为0): guideline rule 11 keeps
-# it one qualitative target; comparisons (信息通报率达100%) name a measure's target.
-COPULAS = (None, "为", "是")
-# A named clause is short; longer pieces are prose, not a target cell's clause.
-MAX_CLAUSE_CHARS = 200
 
 _CN = "".join(sorted(NUMERAL_CHARS | POINT))
 _SIGN = _alt(SIGN_OPS)
@@ -110,11 +106,6 @@ _EACH_RE = re.compile(
     rf"{_number('a')}(?P<aunit>{_UNIT})"
 )
 _UNIT_RE = re.compile(_UNIT)
-# Characters a target can start with: where a clause's measure name may end.
-_TARGET_START = (
-    frozenset("".join([*WEAK_OPS, *STRONG_OPS, *SIGN_OPS, *_FOLD_MAP, "0123456789-每"]))
-    | NUMERAL_CHARS
-)
 _DUP_100_RE = re.compile(r"(?P<real>[1-9][0-9]|100)100")
 
 _ADVERBS = "显著|明显|持续|有效|逐步|进一步|大幅度?|稳步|不断|较大|大力|全面|重点"
@@ -504,92 +495,23 @@ def normalize_target(raw: str, unit: str | None = None) -> Target:
     return _qual(raw, cleaned, [*notes, "unrecognised"])
 
 
-@dataclass(frozen=True, slots=True)
-class _Clause:
-    """A measure name followed by its target, and the relation word between them."""
-
-    name: str
-    target: Target
-    relation: str | None
-
-
-def _named_clause(piece: str) -> _Clause | None:
-    """Split ``采集率达97%以上`` into its measure name and numeric target.
-
-    The name is the shortest prefix after which the rest reads as a numeric target.
-    It must hold a Chinese character; without a relation word or sign before the
-    number it must end like a measure (率, 度, 比例, 数 ...): ``电脑4台`` is no clause.
-
-    Returns:
-        The clause, or None.
-    """
-    piece = piece.strip()
-    if len(piece) > MAX_CLAUSE_CHARS:
-        return None
-    for i in range(1, len(piece)):
-        if piece[i] not in _TARGET_START or piece[i - 1] in "0123456789.-":
-            continue
-        if piece[i - 1].isspace() or not re.search(f"[{_CJK}]", piece[:i]):
-            continue
-        cleaned, _ = clean_target_text(piece[i:])
-        if not cleaned or is_qualitative_phrase(cleaned):
-            continue
-        reading = _read_numeric(cleaned)
-        if reading is None:
-            continue
-        name = _SPACE_RE.sub("", fullwidth(piece[:i]))
-        if reading.relation is None and not name.endswith(MEASURE_ENDINGS):
-            return None
-        return _Clause(name, normalize_target(piece[i:].strip()), reading.relation)
-    return None
+# The clause splitter builds on the rules above, so this module cannot import it at
+# load time without a cycle; its public names resolve on first use (PEP 562).
+_CLAUSE_EXPORTS = frozenset(
+    (
+        "COPULAS",
+        "MAX_CLAUSE_CHARS",
+        "MEASURE_ENDINGS",
+        "looks_like_target",
+        "split_targets",
+    )
+)
 
 
-def split_targets(text: str) -> list[tuple[str | None, Target]]:
-    """Split a cell holding several named targets into (measure, target) pairs.
+def __getattr__(name: str) -> Any:
+    """Resolve the names of :mod:`nlp.normalize.clauses` offered by this module."""
+    if name in _CLAUSE_EXPORTS:
+        from nlp.normalize import clauses
 
-    ``采集率达97%以上,信息准确率达97%以上,未注销率低于3%;`` gives three pairs. The
-    text is split on ``,，;；、`` only when every piece is a named clause (see
-    :func:`_named_clause`). A single clause naming its measure is split off when
-    its relation is a comparison (``信息通报率达100%``); a plain statement with 为/是
-    (``投诉率为0``) stays one qualitative target (annotation guideline rule 11).
-
-    Returns:
-        A list of (name or None, Target); ``[(None, normalize_target(text))]`` when
-        the text cannot be split cleanly.
-    """
-    whole = normalize_target(text)
-    if whole.op != "qual":
-        return [(None, whole)]
-    clauses = _clauses(text)
-    if not clauses or (len(clauses) == 1 and clauses[0].relation in COPULAS):
-        return [(None, whole)]
-    return [(clause.name, clause.target) for clause in clauses]
-
-
-def _clauses(text: str) -> list[_Clause] | None:
-    """The named clauses of ``text`` split on ``,，;；、``; None if any piece is not."""
-    clauses = []
-    for piece in _SEPARATOR_RE.split(text):
-        if not clean_target_text(piece)[0]:
-            continue  # the empty piece after a closing ";"
-        clause = _named_clause(piece)
-        if clause is None:
-            return None
-        clauses.append(clause)
-    return clauses or None
-
-
-def looks_like_target(text: str) -> bool:
-    """Whether a cell's content looks like a target value, not a metric or level name.
-
-    Rules: a numeric target (``≥95%``, ``153``, ``每季度1次``, ``1年``); a phrase of the
-    qualitative vocabulary (显著, 有效, 验收合格, 不适用, 得到提升, deadlines such as
-    ``2021年12月前``); or clauses that each name a measure followed by a numeric
-    target (``投诉率为 0``, ``采集率达97%以上,准确率达90%以上``).
-    """
-    target = normalize_target(text)
-    if not target.text:
-        return False
-    if target.op != "qual" or "unrecognised" not in target.notes:
-        return True
-    return _clauses(text) is not None
+        return getattr(clauses, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
