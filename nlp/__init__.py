@@ -3,10 +3,11 @@
 The pipeline a document flows through, one module per stage::
 
     read/        one reader per input format -> Document (nlp.document)
-    blocks.py    tables: merged cells, page breaks, header rows, unit lines
+    blocks/      tables: merged cells, page breaks, header rows, unit lines
     segment.py   Chinese segmentation (jieba inside spaCy)
-    classify.py  narrative statements: rules and the trained span classifier
-    assemble.py  table rows and statements -> Indicator / Amount records
+    classify/    narrative statements: rules and the trained span classifier
+    assemble/    table rows and statements -> Indicator / Amount records
+                 (assemble/rows.py: where a table row becomes a triple)
     normalize/   targets, money, levels (pure functions)
     check.py     consistency checks
     write.py     JSON Lines / Parquet / CSV, written atomically

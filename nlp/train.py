@@ -373,7 +373,7 @@ Span classifier for narrative performance indicators (labels METRIC, TARGET,
 ACTUAL, AMOUNT, LEVEL, O). Candidates come from the narrative rules and a broader
 generator (number expressions, jieba noun phrases ending in a measure word, table
 cells); a logistic regression over character n-grams of the span and its context
-and token features scores them (`nlp/classify.py`, `nlp/train.py`).
+and token features scores them (`nlp/classify/`, `nlp/train.py`).
 
 - Files: `config.json` (labels, biases, settings, these facts), `features.json`
   (feature names), `coef.npy` (weights, float32). No pickle.
