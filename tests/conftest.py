@@ -13,6 +13,9 @@ Example::
         page.text(72, 72, "项目支出绩效目标表", size=14)
         page.table(72, 100, [80, 80, 120, 80], [["一级指标", "二级指标", ...], ...])
         path = pdf.save("doc.pdf")
+
+:func:`scanned_pdf` writes lines of text as a one-page image-only PDF (a scan:
+pixels drawn with PIL in the WenQuanYi Micro Hei font, no text layer).
 """
 
 from __future__ import annotations
@@ -23,12 +26,15 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
 FONT = "STSong-Light"
+SCAN_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+POINTS_PER_INCH = 72.0
 Color = tuple[float, float, float]
 VAlign = Literal["top", "middle"]
 Span = tuple[int, int]
@@ -238,3 +244,32 @@ def pdf_builder(tmp_path: Path) -> Callable[..., PdfBuilder]:
         return PdfBuilder(tmp_path, pagesize)
 
     return make
+
+
+def scanned_pdf(
+    path: Path,
+    lines: Sequence[str],
+    pagesize: tuple[float, float] = (595.0, 200.0),
+    dpi: int = 200,
+    size: float = 10.5,
+) -> Path:
+    """Write ``lines`` as a one-page image-only PDF, one under the other.
+
+    Args:
+        path: where to write.
+        lines: the text lines, drawn from (50, 40) points down, 24 points apart.
+        pagesize: page (width, height), points.
+        dpi: scan resolution.
+        size: font size, points.
+    """
+
+    def px(points: float) -> int:
+        return round(points * dpi / POINTS_PER_INCH)
+
+    image = Image.new("L", (px(pagesize[0]), px(pagesize[1])), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SCAN_FONT, px(size))
+    for k, line in enumerate(lines):
+        draw.text((px(50), px(40 + 24 * k)), line, font=font, fill=0)
+    image.save(path, "PDF", resolution=float(dpi))
+    return path

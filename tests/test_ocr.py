@@ -213,7 +213,7 @@ def test_engine_is_built_once_for_two_documents(
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(rapidocr_onnxruntime, "RapidOCR", Counting)
-    monkeypatch.setattr(ocr, "_engine", None)
+    monkeypatch.setattr(ocr.engine, "_engine", None)
     path, _ = scanned
     small = draw_target_table(ROWS[:1], "公用经费 52.8 万元")
     first = image_pdf(small, path.with_name("first.pdf"))
@@ -245,7 +245,7 @@ def test_engine_loads_and_reads_with_the_network_blocked(
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(ocr, "_engine", None)
+    monkeypatch.setattr(ocr.engine, "_engine", None)
     image = draw_target_table(ROWS[:1], "人员支出 746.1 万元")
     page = ocr.ocr_image(image, 1, (72 / SCAN_DPI, 72 / SCAN_DPI))
     assert any("746.1" in f.text for f in page.fragments)

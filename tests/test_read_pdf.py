@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from conftest import PdfBuilder, PdfPage
+from conftest import PdfBuilder, PdfPage, scanned_pdf
 
 from nlp.document import Document
 from nlp.errors import ReadError
@@ -21,6 +21,7 @@ from nlp.pipeline import Result, extract
 from nlp.read import read_document
 from nlp.read.base import _flatten
 from nlp.read.layout import TextFragment
+from nlp.read.ocr import PageOcr
 from nlp.read.pdf import PdfReader
 
 Builder = Callable[..., PdfBuilder]
@@ -309,20 +310,24 @@ def test_running_headers_footers_and_page_numbers_are_dropped(
 # --- OCR hook ---------------------------------------------------------------------
 
 
+# Seconds the stand-in OCR reports per page, by step (exact in binary).
+FAKE_TIMINGS = (("render", 0.25), ("ocr", 0.5), ("rulings", 0.125))
+
+
 def _fake_ocr(monkeypatch: pytest.MonkeyPatch, calls: list[int]) -> None:
     """Install a stand-in ``nlp.read.ocr`` that 'recognises' one line per page."""
     module = types.ModuleType("nlp.read.ocr")
 
-    def ocr_pdf_page(
+    def ocr_pdf_page_result(
         path: Path, page_index: int, width: float, height: float
-    ) -> tuple[list[TextFragment], list]:
+    ) -> PageOcr:
         calls.append(page_index)
         fragment = TextFragment(
             "识别预算12.5万元", 72, 72, 200, 84, page_index + 1, "ocr", 0.9
         )
-        return [fragment], []
+        return PageOcr((fragment,), (), 0.0, FAKE_TIMINGS)
 
-    module.ocr_pdf_page = ocr_pdf_page  # type: ignore[attr-defined]
+    module.ocr_pdf_page_result = ocr_pdf_page_result  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "nlp.read.ocr", module)
 
 
@@ -343,9 +348,6 @@ def test_pages_without_visible_text_go_to_ocr(
     assert first.text == "识别预算12.5万元"
     assert (first.prov[0].source, first.prov[0].confidence) == ("ocr", 0.9)
     assert "99.99" not in doc.text
-    assert ("ocr", pytest.approx(0.0, abs=5)) in [
-        (step, seconds) for step, seconds in doc.timings
-    ]
 
     calls.clear()
     never = _read(path, ocr="never")
@@ -355,6 +357,45 @@ def test_pages_without_visible_text_go_to_ocr(
 
     _read(path, ocr="always")
     assert calls == [0, 1]
+
+
+def test_ocr_timings_are_added_per_step_over_pages(
+    pdf_builder: Builder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pdf = pdf_builder()
+    pdf.page().text(72, 72, "不可见的识别层预算99.99万元", render_mode=3)
+    pdf.page().lines(72, 72, [NARRATIVE[1], NARRATIVE[2]])
+    path = pdf.save("scanned.pdf")
+    _fake_ocr(monkeypatch, [])
+
+    one_page = dict(_read(path, ocr="auto").timings)
+    assert {step: one_page[step] for step, _ in FAKE_TIMINGS} == dict(FAKE_TIMINGS)
+    both_pages = dict(_read(path, ocr="always").timings)
+    assert {step: both_pages[step] for step, _ in FAKE_TIMINGS} == {
+        step: 2 * seconds for step, seconds in FAKE_TIMINGS
+    }
+    none = dict(_read(path, ocr="never").timings)
+    assert none["ocr"] == 0.0
+    assert "render" not in none and "rulings" not in none
+
+
+def test_scanned_page_reports_render_and_ocr_time_separately(
+    tmp_path: Path,
+) -> None:
+    path = scanned_pdf(
+        tmp_path / "scan.pdf", ["一、部门预算收支情况", "公用经费 52.8 万元。"]
+    )
+    doc = _read(path)
+    assert [p.ocr for p in doc.pages] == [True]
+    assert "52.8" in doc.text
+    steps = dict(doc.timings)
+    assert all(steps[step] > 0 for step in ("render", "ocr", "rulings"))
+
+    record = extract(path).document
+    assert record.status == "ok", record.error
+    timings = dict(record.timings)
+    assert timings["read.render"] > 0 and timings["read.ocr"] > 0
+    assert timings["read.render"] + timings["read.ocr"] <= timings["read"]
 
 
 def test_importing_the_reader_loads_no_pdf_or_ocr_library() -> None:

@@ -1,0 +1,126 @@
+"""The RapidOCR engine: one per process, its ONNX model paths, and text lines.
+
+RapidOCR runs on onnxruntime with the det/rec/cls ONNX models shipped inside the
+``rapidocr_onnxruntime`` wheel; nothing is downloaded. The engine is built once
+per process (:func:`get_engine`) and reused; ``rapidocr_onnxruntime`` is
+imported only when it is built, so ``import nlp`` never loads onnxruntime.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nlp.errors import ModelError
+from nlp.read.ocr.params import DEFAULT_PARAMS, OcrParams
+
+if TYPE_CHECKING:
+    from rapidocr_onnxruntime import RapidOCR
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    """One text line as the engine returned it, in image pixels.
+
+    Attributes:
+        quad: the four corners (top-left, top-right, bottom-right, bottom-left).
+        text: recognised text, before repairs.
+        score: recogniser confidence, 0..1.
+    """
+
+    quad: tuple[tuple[float, float], ...]
+    text: str
+    score: float
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        """Axis-aligned (x0, top, x1, bottom) around the quad, in pixels."""
+        xs = [p[0] for p in self.quad]
+        ys = [p[1] for p in self.quad]
+        return min(xs), min(ys), max(xs), max(ys)
+
+
+_engine: RapidOCR | None = None
+_engine_lock = threading.Lock()
+
+
+def get_engine() -> RapidOCR:
+    """The process's RapidOCR engine, built on first use and reused.
+
+    The engine is built from the configuration shipped in the
+    ``rapidocr_onnxruntime`` wheel, whose model paths point at ONNX files inside
+    the wheel; :func:`model_paths` lists them.
+
+    Raises:
+        ModelError: the engine or its models cannot be loaded.
+    """
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                _engine = _build_engine(DEFAULT_PARAMS)
+    return _engine
+
+
+def _build_engine(params: OcrParams) -> RapidOCR:
+    """Construct RapidOCR; imported here so ``import nlp`` never loads onnxruntime."""
+    start = time.perf_counter()
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+
+        engine = RapidOCR(
+            max_side_len=params.max_side_px,
+            use_cls=params.use_cls,
+            text_score=params.min_score,
+        )
+    except Exception as exc:  # onnxruntime raises its own types, or OSError
+        raise ModelError(f"cannot load the RapidOCR engine: {exc}") from exc
+    logger.info("RapidOCR engine loaded in %.2f s", time.perf_counter() - start)
+    return engine
+
+
+def model_paths() -> dict[str, Path]:
+    """The ONNX model files the engine loads, by stage ("Det", "Cls", "Rec").
+
+    Read from the wheel's own configuration, resolved as RapidOCR resolves it.
+    """
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+    from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+
+    config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
+    return {stage: Path(config[stage]["model_path"]) for stage in ("Det", "Cls", "Rec")}
+
+
+def run_engine(image: np.ndarray, params: OcrParams = DEFAULT_PARAMS) -> list[OcrLine]:
+    """Read the text lines of an image with the shared engine.
+
+    Args:
+        image: H x W x 3 uint8 RGB (or H x W grey) pixels.
+        params: OCR options (``use_cls``, ``min_score``).
+
+    Returns:
+        Text lines in the engine's reading order; empty when none was found.
+    """
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    result, _ = get_engine()(image, use_cls=params.use_cls, text_score=params.min_score)
+    lines = []
+    for quad, text, score in result or ():
+        corners = tuple((float(x), float(y)) for x, y in quad)
+        lines.append(OcrLine(corners, str(text), float(score)))
+    return lines
+
+
+def clear_engine() -> None:
+    """Drop the shared engine so the next call builds a new one."""
+    global _engine
+    with _engine_lock:
+        _engine = None

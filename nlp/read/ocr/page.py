@@ -1,0 +1,163 @@
+"""One page image to OCR results: deskew, recognise, find rulings, map to points.
+
+The entry points for readers: :func:`ocr_pdf_page` and
+:func:`ocr_pdf_page_result` for a PDF page (rendered first), :func:`ocr_image`
+for an image already in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from nlp.read.layout import Ruling, TextFragment
+from nlp.read.ocr.engine import OcrLine, run_engine
+from nlp.read.ocr.params import DEFAULT_PARAMS, OcrParams
+from nlp.read.ocr.render import render_pdf_page
+from nlp.read.ocr.repair import repair_ocr_text
+from nlp.read.ocr.rulings import find_rulings
+from nlp.read.ocr.skew import estimate_skew, refine_skew
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PageOcr:
+    """What OCR found on one page image.
+
+    Attributes:
+        fragments: text lines in points, top-left origin, repaired.
+        rulings: table lines in points.
+        skew_degrees: the skew corrected (0.0 when none was).
+        timings: seconds per step: "render" (PDF pages only), "ocr" (engine
+            calls), "rulings".
+    """
+
+    fragments: tuple[TextFragment, ...]
+    rulings: tuple[Ruling, ...]
+    skew_degrees: float = 0.0
+    timings: tuple[tuple[str, float], ...] = ()
+
+
+def ocr_pdf_page(
+    pdf_path: Path,
+    page_index: int,
+    width: float,
+    height: float,
+    params: OcrParams = DEFAULT_PARAMS,
+) -> tuple[list[TextFragment], list[Ruling]]:
+    """Render a PDF page and read it with OCR.
+
+    Args:
+        pdf_path: the PDF file.
+        page_index: 0-based page index.
+        width: page width in points (the page's CropBox as the reader sees it).
+        height: page height in points.
+        params: OCR options.
+
+    Returns:
+        Text fragments and rulings in points, top-left origin, page 1-based.
+    """
+    result = ocr_pdf_page_result(pdf_path, page_index, width, height, params)
+    return list(result.fragments), list(result.rulings)
+
+
+def ocr_pdf_page_result(
+    pdf_path: Path,
+    page_index: int,
+    width: float,
+    height: float,
+    params: OcrParams = DEFAULT_PARAMS,
+) -> PageOcr:
+    """Like :func:`ocr_pdf_page`, with the skew found and per-step timings."""
+    start = time.perf_counter()
+    image = render_pdf_page(pdf_path, page_index, params.dpi)
+    render_seconds = time.perf_counter() - start
+    # Map pixels to the page size the caller measured (rounding of the bitmap).
+    scale_x = width / image.width if image.width else 0.0
+    scale_y = height / image.height if image.height else 0.0
+    result = ocr_image(image, page_index + 1, (scale_x, scale_y), params)
+    timings = (("render", render_seconds), *result.timings)
+    return PageOcr(result.fragments, result.rulings, result.skew_degrees, timings)
+
+
+def ocr_image(
+    image: Image.Image,
+    page: int,
+    scale: tuple[float, float],
+    params: OcrParams = DEFAULT_PARAMS,
+) -> PageOcr:
+    """Read one page image: deskew, recognise, find rulings, convert to points.
+
+    Args:
+        image: the page, any PIL mode.
+        page: 1-based page number for the fragments.
+        scale: points per pixel along x and y (72 / dpi for a rendered page).
+        params: OCR options.
+
+    Returns:
+        The page's fragments, rulings, corrected skew and timings.
+    """
+    grey = image.convert("L")
+    start = time.perf_counter()
+    lines = run_engine(np.asarray(grey), params)
+    skew = estimate_skew(lines, params)
+    if abs(skew) >= params.deskew_min_degrees:
+        skew = refine_skew(np.asarray(grey), skew, params)
+    if abs(skew) >= params.deskew_min_degrees:
+        logger.debug("page %d: deskewing by %.2f degrees", page, skew)
+        grey = grey.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        lines = run_engine(np.asarray(grey), params)
+    else:
+        skew = 0.0
+    ocr_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    pixels = np.asarray(grey)
+    boxes = [line.bbox for line in lines]
+    rulings_px = find_rulings(pixels, boxes, _px_per_pt(scale), params)
+    ruling_seconds = time.perf_counter() - start
+    fragments = tuple(_fragments(lines, page, scale))
+    rulings = tuple(_scale_ruling(r, scale) for r in rulings_px)
+    timings = (("ocr", ocr_seconds), ("rulings", ruling_seconds))
+    return PageOcr(fragments, rulings, skew, timings)
+
+
+def _px_per_pt(scale: tuple[float, float]) -> float:
+    """Pixels per point, from the points-per-pixel scale (mean of both axes)."""
+    mean = (scale[0] + scale[1]) / 2
+    return 1.0 / mean if mean > 0 else 1.0
+
+
+def _fragments(
+    lines: Iterable[OcrLine], page: int, scale: tuple[float, float]
+) -> Iterable[TextFragment]:
+    """Text lines as fragments in points, with number noise repaired."""
+    sx, sy = scale
+    for line in lines:
+        text = repair_ocr_text(line.text).strip()
+        if not text:
+            continue
+        x0, top, x1, bottom = line.bbox
+        yield TextFragment(
+            text=text,
+            x0=x0 * sx,
+            top=top * sy,
+            x1=x1 * sx,
+            bottom=bottom * sy,
+            page=page,
+            source="ocr",
+            confidence=line.score,
+        )
+
+
+def _scale_ruling(
+    ruling: tuple[float, float, float, float], scale: tuple[float, float]
+) -> Ruling:
+    x0, top, x1, bottom = ruling
+    return Ruling(x0 * scale[0], top * scale[1], x1 * scale[0], bottom * scale[1])

@@ -1,0 +1,69 @@
+"""OCR options: :class:`OcrParams`, its defaults and the point unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+POINTS_PER_INCH = 72.0
+
+
+@dataclass(frozen=True, slots=True)
+class OcrParams:
+    """Every OCR knob, in the units stated per field.
+
+    Attributes:
+        dpi: resolution PDF pages are rendered at, dots per inch.
+        use_cls: run the 0°/180° text-line orientation classifier. Off by
+            default: on upright scans it flips and garbles correct lines and costs
+            time (see the model card).
+        max_side_px: longest image side RapidOCR may work at before it shrinks
+            the image; large enough that the render resolution is kept.
+        min_score: recogniser score below which a text line is dropped.
+        deskew_min_degrees: skew below this is left alone (no second pass).
+        deskew_max_degrees: larger estimates are treated as unreliable.
+        skew_min_aspect: a box counts toward the skew estimate only when its
+            width is at least this many times its height (a text line, not a
+            single character whose box angle is noise).
+        profile_width_px: the page is reduced to about this width (pixels)
+            for the projection-profile skew search.
+        profile_window_degrees: the search covers the box estimate plus or
+            minus this.
+        profile_step_degrees: angle step of the search.
+        ruling_min_pt: shortest table line, in points; shorter dark runs are
+            strokes of characters or noise.
+        ruling_fill: share of a ruling's run that must be dark (scan gaps).
+        ruling_max_thickness_pt: a dark band thicker than this is a filled area,
+            not a line.
+        ruling_merge_gap_pt: rulings on the same line separated by at most this
+            are one ruling (a ruling broken by a blanked text box or a scan gap).
+        text_mask_shrink: share of a text box's height trimmed from each side
+            before the box is blanked for ruling detection, so a table line
+            touching a generous box survives.
+    """
+
+    dpi: int = 200
+    use_cls: bool = False
+    max_side_px: int = 4000
+    min_score: float = 0.5
+    deskew_min_degrees: float = 0.4
+    deskew_max_degrees: float = 10.0
+    skew_min_aspect: float = 2.0
+    profile_width_px: int = 800
+    profile_window_degrees: float = 1.5
+    profile_step_degrees: float = 0.1
+    ruling_min_pt: float = 24.0
+    ruling_fill: float = 0.9
+    ruling_max_thickness_pt: float = 4.0
+    ruling_merge_gap_pt: float = 6.0
+    text_mask_shrink: float = 0.2
+
+    def __post_init__(self) -> None:
+        if self.dpi <= 0:
+            raise ValueError(f"dpi must be positive, not {self.dpi}")
+        if not 0.0 <= self.min_score <= 1.0:
+            raise ValueError(f"min_score must be in [0, 1], not {self.min_score}")
+        if not 0.0 < self.ruling_fill <= 1.0:
+            raise ValueError(f"ruling_fill must be in (0, 1], not {self.ruling_fill}")
+
+
+DEFAULT_PARAMS = OcrParams()

@@ -1,0 +1,80 @@
+"""Repairs of OCR noise inside numbers.
+
+``100. 0%``, ``87, 300. 0``, ``66，100.08``, ``l00`` and ``O.5`` are repaired by
+small named rules, each touching only number-like tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# A number-like token: digits with letters OCR confuses for digits, points and
+# thousands commas, not touching a Latin letter on either side (so words such
+# as "ISO" or "Word" are left alone).
+_NUMBER_LIKE = re.compile(r"(?<![A-Za-z])[0-9lIO][0-9lIO.,]*(?![A-Za-z])")
+_LETTER_DIGITS = str.maketrans({"l": "1", "I": "1", "O": "0"})
+# What may follow a number whose spaced-out point or comma is repaired: a unit,
+# a percent sign, punctuation or the end. Text such as "1. 15个" (a list number
+# then a count) is left alone.
+_NUMBER_END = r"(?=\s*(?:%|％|‰|万元|亿元|千元|元|万|亿|[,，.;；:：)）]|\s|$))"
+_SPACED_POINT = re.compile(r"(?<![\d.])(\d+)\s*[.．]\s+(\d+)" + _NUMBER_END)
+_THOUSANDS = re.compile(
+    r"(?<![\d.])(\d{1,3})(?:，\s*|,\s+)(\d{3})(?=\s*[.．]\s*\d|[,，]\s*\d{3}|"
+    r"\s*(?:万元|亿元|千元|元|万|亿)|\s*$)"
+)
+
+
+def repair_letter_digits(text: str) -> str:
+    """``l00`` → ``100``, ``O.5`` → ``0.5``: letters read for digits in a number.
+
+    Only in a token of digits, points and commas that holds at least one real
+    digit and touches no other Latin letter; Chinese text is never touched.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if not any(ch.isdigit() for ch in token):
+            return token
+        return token.translate(_LETTER_DIGITS)
+
+    return _NUMBER_LIKE.sub(fix, text)
+
+
+def repair_thousands_separator(text: str) -> str:
+    """``87, 300. 0`` → ``87,300. 0``, ``66，100.08万元`` → ``66,100.08万元``.
+
+    The recogniser reads a thousands comma between digits as the full-width
+    Chinese comma, or leaves a space after it; either would cut the number in
+    two. Repaired only where the three-digit group continues as a number (a
+    decimal point, another group, a money unit or the end), so ``12， 345人``
+    stays.
+    """
+    previous = None
+    while previous != text:  # "1, 234, 567" needs one pass per group
+        previous = text
+        text = _THOUSANDS.sub(r"\1,\2", text)
+    return text
+
+
+def repair_spaced_point(text: str) -> str:
+    """``100. 0%`` → ``100.0%``: a space around a decimal point.
+
+    Only where the fraction is followed by a unit, ``%``, punctuation, a space
+    or the end, so a list number before a count (``1. 15个``) stays.
+    """
+    return _SPACED_POINT.sub(r"\1.\2", text)
+
+
+OCR_REPAIRS: tuple[Callable[[str], str], ...] = (
+    repair_letter_digits,
+    repair_thousands_separator,
+    repair_spaced_point,
+)
+
+
+def repair_ocr_text(text: str) -> str:
+    """Apply every number repair in :data:`OCR_REPAIRS`, in order."""
+    for repair in OCR_REPAIRS:
+        text = repair(text)
+    return text
