@@ -472,3 +472,40 @@ def test_project_named_in_a_line_above_the_table() -> None:
         "产出指标\t数量指标\t服务人次\t≥1200人次\n"
     )
     assert [i.project for i in result.indicators] == ["社区养老服务中心运营补贴"]
+
+
+def test_self_evaluation_row_operator_qualifies_target_not_actual() -> None:
+    # 指标方向 | 数值 | 单位 split the target; 实际完成值 shares the unit column.
+    result = extract(
+        "一级指标\t二级指标\t三级指标\t指标方向\t数值\t单位\t实际完成值\t分值\t得分\n"
+        "产出指标\t数量指标\t抽检批次\t≥\t3500\t批次\t3626\t20\t20\n"
+        "总分\t\t\t\t\t\t\t100\t98\n"
+    )
+    records = [(i.metric, i.kind, i.target.text) for i in result.indicators]
+    assert records == [
+        ("抽检批次", "target", "≥3500批次"),
+        ("抽检批次", "actual", "3626批次"),
+    ]
+
+
+def test_unit_named_in_a_header_corner_holds_for_the_band() -> None:
+    result = extract(
+        "项目资金（元）\t年初预算数\t全年执行数\t执行率\n"
+        "年度资金总额\t1,850,000.00\t1,792,345.60\t96.88%\n"
+    )
+    assert [(a.money.to_dict()["value"], a.column) for a in result.amounts] == [
+        ("1850000.00", "年初预算数"),
+        ("1792345.60", "全年执行数"),
+    ]
+
+
+def test_quantity_column_beside_a_unit_price_column_is_not_money() -> None:
+    result = extract(
+        "单位：万元\n\n"
+        "支出内容\t数量\t单价（万元）\t金额\n"
+        "高清摄像头采购安装\t1380\t0.25\t345.00\n"
+    )
+    assert [a.money.to_dict()["value"] for a in result.amounts] == [
+        "2500.00",
+        "3450000.00",
+    ]

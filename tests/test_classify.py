@@ -109,3 +109,13 @@ def test_span_component_round_trip(tmp_path):
 
 def test_params_are_plain_data():
     assert ModelParams().keep_rule < ModelParams().keep_extra
+
+
+def test_count_with_a_wan_multiplier_is_a_statement_not_money() -> None:
+    # 万 before a count unit multiplies the count; 万 alone after a number is 万元.
+    found = [
+        (s.metric, s.target_raw)
+        for s in find_statements("线上课程点播次数超过50万次，培训课时数48600学时。")
+    ]
+    assert found == [("线上课程点播次数", "超过50万次"), ("培训课时数", "48600学时")]
+    assert find_statements("全年执行数 8.47 万元。") == []

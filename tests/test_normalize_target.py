@@ -579,3 +579,19 @@ def test_split_and_looks_like_never_raise(text: str) -> None:
     pairs = split_targets(text)
     assert pairs
     assert isinstance(looks_like_target(text), bool)
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "text"),
+    [
+        ("240", "批次", "240批次"),  # a unit column may hold any short unit word
+        ("34", "类", "34类"),
+        ("≥3500批次", None, "≥3500批次"),
+        ("达到了98.5%", None, "≥98.5%"),
+        ("超过50万次", None, ">50万次"),
+    ],
+)
+def test_units_and_word_operators_seen_in_other_regions(
+    raw: str, unit: str | None, text: str
+) -> None:
+    assert normalize_target(raw, unit=unit).text == text

@@ -93,7 +93,9 @@ def _cell_amount(
         return None
     label = _row_label(row, col, headers)
     header = "/".join(headers.get(col, []))
-    unit, unit_source = _cell_unit(text, label, header, table.unit, prevailing)
+    unit, unit_source = _cell_unit(
+        text, label, header, _band_unit(headers) or table.unit, prevailing
+    )
     if unit_source is None:
         return None
     try:
@@ -142,6 +144,17 @@ def _is_label_like(text: str) -> bool:
     """Short, and no sentence punctuation once a leading enumeration is gone."""
     body = ENUMERATION.sub("", normalize_label(text))
     return len(body) <= LABEL_MAX_CHARS and not SENTENCE_PUNCTUATION.search(body)
+
+
+def _band_unit(headers: dict[int, list[str]]) -> str | None:
+    """A unit named anywhere in the header band (项目资金（元） in its corner)
+    holds for the band's columns that do not name their own."""
+    for parts in headers.values():
+        for part in parts:
+            match = UNIT_WORD.search(part)
+            if match:
+                return match.group(1)
+    return None
 
 
 def _cell_unit(

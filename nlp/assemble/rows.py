@@ -29,6 +29,9 @@ from nlp.records import Indicator, Kind, Source, Target
 if TYPE_CHECKING:
     from nlp.assemble import AssemblyParams
 
+TOTAL_ROWS = frozenset(
+    {"总分", "合计", "总计", "小计", "得分合计", "总得分", "分值合计"}
+)
 NOT_APPLICABLE = frozenset({"不适用", "无", "/", "-", "—", "--", "", "N/A", "n/a"})
 OPERATOR_CELL = re.compile(
     r"^[≥≤><=＝＞＜≧≦]{1,2}$|^(?:大于等于|小于等于|大于|小于|等于)$"
@@ -245,8 +248,8 @@ def _records_for_row(
     confidence: float,
 ) -> Iterator[Indicator]:
     metric = _clean_metric(reading.metric)
-    if metric is None:
-        return
+    if metric is None or metric in TOTAL_ROWS:
+        return  # a score table's 总分 row totals the others
     level1, level2 = levels.level1, levels.level2
     level2_norm = normalize_level2(level2)
     level1_norm = normalize_level1(level1) or implied_level1(level2_norm)
@@ -265,10 +268,10 @@ def _records_for_row(
         values.append((reading.actual, "actual"))
     for raw, kind in values:
         if raw in NOT_APPLICABLE and (
-            metric in NOT_APPLICABLE or level_kind(metric) is not None
+            metric in NOT_APPLICABLE or _names_row_level(metric, reading)
         ):
             continue  # 不适用 throughout, or a level name followed by 不适用 (rule 2)
-        for suffix, target_raw, target in _targets(raw, reading):
+        for suffix, target_raw, target in _targets(raw, reading, kind):
             name = f"{metric}（{suffix}）" if suffix else metric
             yield Indicator(
                 doc=doc, metric=name, source=source, project=project,
@@ -285,9 +288,25 @@ def _clean_metric(metric: str | None) -> str | None:
     return None if cleaned in NOT_APPLICABLE else cleaned
 
 
-def _targets(raw: str, reading: _Reading) -> Iterator[tuple[str | None, str, Target]]:
-    """(measure suffix, raw text, Target) for each target a cell holds."""
-    operator = (reading.operator or "").strip()
+def _names_row_level(metric: str, reading: _Reading) -> bool:
+    """A metric that only repeats a level: any level name when the row gives no
+    二级, else the row's own 二级 (经济效益 under 经济效益指标)."""
+    if level_kind(metric) is None:
+        return False
+    if not reading.level2:
+        return True
+    return normalize_level2(metric) == normalize_level2(reading.level2)
+
+
+def _targets(
+    raw: str, reading: _Reading, kind: Kind = "target"
+) -> Iterator[tuple[str | None, str, Target]]:
+    """(measure suffix, raw text, Target) for each target a cell holds.
+
+    The operator column (指标性质, 指标方向) qualifies the target; an achieved value
+    (实际完成值) shares the unit column but is a plain figure.
+    """
+    operator = (reading.operator or "").strip() if kind == "target" else ""
     unit = reading.unit
     if operator in QUALITATIVE_OPERATOR:
         yield None, raw, normalize_target(raw, unit="定性")

@@ -153,9 +153,19 @@ def _is_header_label(label: str) -> bool:
         return False
     if header_role(label) is not None:
         return True
-    if MONEY_HEADER.search(label) and not re.search(r"[≥≤<>]|\d\s*[%％]", label):
+    if re.search(r"[≥≤<>]|\d\s*[%％]", label):
+        return False
+    if MONEY_HEADER.search(label) or COLUMN_LABEL.search(label):
         return True
+    if UNIT_IN_TEXT.search(label):
+        return True  # 单价（万元）: a column that states its unit
     return len(label) <= SHORT_LABEL_CHARS and not re.search(r"\d", label)
+
+
+# Column names that are not money columns but head budget tables all the same.
+COLUMN_LABEL = re.compile(
+    r"执行数|执行率|完成数|实际数|数量|单价|价格|序号|名称|内容|说明"
+)
 
 
 SHORT_LABEL_CHARS = 4

@@ -24,13 +24,19 @@ _RELATION = (
     r"低于|高于|超过|大于|小于|分别为|为|是|达|≥|≤|＞|＜|>|<|≧|≦|=|＝)?"
 )
 _NUMBER = r"(?:\d{1,3}(?:[,，]\s?\d{3})+|\d+)(?:\s?[.．]\s?\d+)?"
+# Count units, longest first; 万/亿 before a count unit is a multiplier (50万次).
+_COUNT_UNIT = (
+    r"(?:(?:万|亿)?(?:人次|户次|学时|课时|批次|项次|件次|小时|个月|工作日|"
+    r"[个次人项份篇件家台套天年月日户场批名条辆栋所类种]))"
+)
 _VALUE = (
     r"(?P<value>"
     + _NUMBER
-    + r"\s?(?:%|％|‰|[个次人项份篇件家台套天年月日户场批名条辆栋]"
-    r"(?:/[\u4e00-\u9fff]{1,3})?)?(?:及?以上|以下|以内)?)"
+    + r"\s?(?:%|％|‰|"
+    + _COUNT_UNIT
+    + r"(?:/[\u4e00-\u9fff]{1,3})?)?(?:及?以上|以下|以内)?)"
 )
-_MONEY_AFTER = re.compile(r"\s*(?:亿元|万元|千元|元|万|亿)")
+_MONEY_AFTER = re.compile(r"\s*(?:亿元|万元|千元|元|万(?!人|次|户|份|册|件)|亿)")
 STATEMENT = re.compile(_MEASURE + r"\s*" + _RELATION + r"\s*" + _VALUE)
 
 # Words that end a clause's lead-in: the measure starts after the last of them.

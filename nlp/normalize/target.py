@@ -53,7 +53,8 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-WEAK_OPS = {"达到": "≥", "达": "≥", "为": "=", "是": "=", "等于": "=", "保持在": "="}
+WEAK_OPS = {"达到了": "≥", "达到": "≥", "达": "≥", "为": "=", "是": "=", "等于": "="}
+WEAK_OPS |= {"保持在": "="}
 WEAK_OPS["控制在"] = "≤"  # "held within": an upper bound unless a suffix says otherwise
 STRONG_OPS = {
     **dict.fromkeys(("大于等于", "大于或等于", "不低于", "不少于", "不小于"), "≥"),
@@ -70,6 +71,7 @@ SUFFIX_OPS |= dict.fromkeys(("及以下", "或以下", "以下", "以内", "之�
 BASE_UNITS = (
     "个百分点", "百分点", "个工作日", "工作日", "个月", "小时", "分钟", "人次",
     "户次", "台次", "台套", "课时", "学时", "平方米", "立方米", "平米", "公里",
+    "批次", "项次", "件次", "篇次", "类", "种",
     "千米", "公顷", "千克", "公斤", "千瓦", "季度", *"次人个份项篇套台场元年月天日周",
     *"户栋家件批期本册辆所座处条名位张部块间层分亩吨米宗起例轮组支幅段棵株届门节首万亿",
 )  # fmt: skip
@@ -106,6 +108,7 @@ _EACH_RE = re.compile(
     rf"{_number('a')}(?P<aunit>{_UNIT})"
 )
 _UNIT_RE = re.compile(_UNIT)
+_COLUMN_UNIT_RE = re.compile(rf"[{_CJK}]{{1,4}}(?:/[{_CJK}]{{1,4}})?")
 _DUP_100_RE = re.compile(r"(?P<real>[1-9][0-9]|100)100")
 
 _ADVERBS = "显著|明显|持续|有效|逐步|进一步|大幅度?|稳步|不断|较大|大力|全面|重点"
@@ -435,9 +438,13 @@ def _read_unit_column(unit: str | None) -> str | None:
     text = re.sub(r"[()（）\[\]【】]", "", _SPACE_RE.sub("", fullwidth(unit)))
     if text in QUALITATIVE_UNITS:
         return "qual"
-    if text in NO_UNIT or not _UNIT_RE.fullmatch(text):
+    if text in NO_UNIT:
         return None
-    return canonical_unit(text)[0]
+    if _UNIT_RE.fullmatch(text):
+        return canonical_unit(text)[0]
+    # The column says it holds a unit: a short word without digits is one, even
+    # when the vocabulary above does not list it (批次, 类, 所学校).
+    return text if _COLUMN_UNIT_RE.fullmatch(text) else None
 
 
 def _qual(raw: str, cleaned: str, notes: list[str]) -> Target:
