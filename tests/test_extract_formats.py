@@ -453,11 +453,6 @@ def test_narrative_money_value_is_an_amount_not_an_indicator() -> None:
     assert result.amounts[0].column is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="guideline rule 18: the subject is the item named just before the "
-    "amount (执行数); no subject is found for 全年执行数 8.47 万元",
-)
 def test_narrative_amount_subject_is_the_item_before_it() -> None:
     result = _ok(extract("全年执行数 8.47 万元，执行率为 98.47%。"))
     assert [a.subject for a in result.amounts] in (["执行数"], ["全年执行数"])

@@ -343,3 +343,21 @@ def test_offsets_slice_to_the_mention(pieces: list[str]) -> None:
 def test_any_text_gives_consistent_spans(text: str) -> None:
     for span in find_amounts(text):
         assert text[span.start : span.end] == span.money.text
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # Nothing more specific precedes the figure word: it is the subject.
+        ("全年执行数 8.47 万元，执行率为 98.47%。", "执行数"),
+        # Verbs that allot money are not part of the item.
+        ("城区绿道养护项目安排资金860万元", "城区绿道养护项目"),
+        ("另安排预备费30万元", "预备费"),
+        # A more specific item in the previous sentence still wins.
+        ("公务接待费。2022 年预算数 0.9 万元", "公务接待费"),
+    ],
+)
+def test_subject_when_the_clause_names_only_a_figure_or_a_verb(
+    text: str, subject: str
+) -> None:
+    assert [a.subject for a in find_amounts(text)] == [subject]

@@ -108,10 +108,16 @@ LEADING_FILLERS = (
     "其中", "主要包括", "具体包括", "包括", "含", "以及", "及", "和", "与", "另外",
     "此外", "相比", "比上年", "较上年", "比", "较", "用于", "支付", "共", "累计",
     "预计", "实现", "顺利完成", "完成", "我中心", "我部门", "我单位", "我局",
-    "本单位", "本部门", "本中心", "该单位", "的", "：", ":",
+    "本单位", "本部门", "本中心", "该单位", "另行", "另", "安排", "下达", "的", "：",
+    ":",
 )  # fmt: skip
+# The budget figure words that name the amount when no item precedes them.
+_MEASURE_WORD = re.compile(
+    r"(?:年初|全年|调整后)?(?:预算数|执行数|决算数|支出数|预算|金额|总额)"
+)
 TRAILING_FILLERS = (
-    "调整数为", "调整为", "调整", "调增了", "调减了", "共计", "合计", "总计", "累计",
+    "安排资金", "拨付资金", "下达资金", "调整数为", "调整为", "调整", "调增了",
+    "调减了", "共计", "合计", "总计", "累计",
     "达到", "总金额", "预算数", "执行数", "金额", "总额", "安排", "调增", "调减",
     "增加", "减少", "增长", "下降", "拨付", "为", "是", "达", "共", "计", "了",
     "较", "比", "的", "在", "：", ":",
@@ -313,6 +319,9 @@ def _subject(
             subject = clean_subject(text[prev : clause_start - 1])
         elif mark in SENTENCE_MARKS:
             subject = _heading_before(text, clause_start - 1, floor)
+    if subject is None:
+        # 全年执行数 8.47 万元: no item is named, the figure word is the subject.
+        subject = measure_word_subject(text[clause_start:start])
     if subject is not None:
         sentence_subjects[sentence] = subject
     return subject
@@ -376,6 +385,17 @@ def clean_subject(raw: str) -> str | None:
             if cleaned:
                 best = cleaned
     return best
+
+
+def measure_word_subject(raw: str) -> str | None:
+    """The budget figure word a clause names (执行数), when nothing else does."""
+    text = _SPACE.sub("", fold(raw))
+    found = None
+    for period_part in PERIOD.split(text):
+        for part in MID_SPLIT.split(period_part):
+            if _MEASURE_WORD.fullmatch(part):
+                found = part
+    return found
 
 
 def _strip_fillers(part: str) -> str:
