@@ -9,8 +9,9 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from helpers import grid, tables
 
-from nlp.document import Block, Document
+from nlp.document import Document
 from nlp.errors import ReadError
 from nlp.read.base import _flatten
 from nlp.read.docx import DocxReader
@@ -24,15 +25,6 @@ def _save(document: docx.document.Document, tmp_path: Path, name: str) -> Path:
 
 def _read(document: docx.document.Document, tmp_path: Path) -> Document:
     return DocxReader().read(_save(document, tmp_path, "doc.docx"))
-
-
-def _grid(block: Block) -> list[tuple[int, int, int, int, str]]:
-    assert block.table is not None
-    return [(c.row, c.col, c.row_span, c.col_span, c.text) for c in block.table.cells]
-
-
-def _tables(doc: Document) -> list[Block]:
-    return [b for b in doc.blocks if b.kind == "table"]
 
 
 def test_body_order_headings_and_paragraphs(tmp_path: Path) -> None:
@@ -76,9 +68,9 @@ def test_horizontal_and_vertical_merges_give_true_spans(tmp_path: Path) -> None:
         for c in (1, 2):
             table.cell(r, c).text = f"r{r}c{c}"
     doc = _read(document, tmp_path)
-    (block,) = _tables(doc)
+    (block,) = tables(doc)
     assert (block.table.n_rows, block.table.n_cols) == (3, 3)
-    assert _grid(block) == [
+    assert grid(block) == [
         (0, 0, 1, 3, "横向合并"),
         (1, 0, 2, 1, "纵向合并"),
         (1, 1, 1, 1, "r1c1"),
@@ -102,12 +94,12 @@ def test_nested_table_is_its_own_block_after_the_outer(tmp_path: Path) -> None:
     document.add_paragraph("表后")
     doc = _read(document, tmp_path)
     assert [b.kind for b in doc.blocks] == ["table", "table", "paragraph"]
-    outer_block, inner_block = _tables(doc)
-    assert _grid(outer_block) == [
+    outer_block, inner_block = tables(doc)
+    assert grid(outer_block) == [
         (0, 0, 1, 1, "项目"),
         (0, 1, 1, 1, "明细"),  # the nested table is its own block, not repeated
     ]
-    assert _grid(inner_block) == [
+    assert grid(inner_block) == [
         (0, 0, 1, 1, "科目"),
         (0, 1, 1, 1, "金额"),
         (1, 0, 1, 1, "办公费"),
@@ -155,7 +147,7 @@ def test_header_rows_are_marked(tmp_path: Path) -> None:
     for r, row in enumerate((("科目", "金额"), ("办公费", "3.5"))):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
-    (block,) = _tables(_read(document, tmp_path))
+    (block,) = tables(_read(document, tmp_path))
     assert [c.header for c in block.table.cells] == [True, True, False, False]
 
 
@@ -174,8 +166,8 @@ def test_grid_before_shifts_the_row(tmp_path: Path) -> None:
         tc.find(qn("w:p")).append(
             parse_xml(f"<w:r {nsdecls('w')}><w:t>{text}</w:t></w:r>")
         )
-    (block,) = _tables(_read(document, tmp_path))
-    assert _grid(block) == [
+    (block,) = tables(_read(document, tmp_path))
+    assert grid(block) == [
         (0, 0, 1, 1, "甲"),
         (0, 1, 1, 1, "乙"),
         (0, 2, 1, 1, "丙"),
@@ -184,7 +176,7 @@ def test_grid_before_shifts_the_row(tmp_path: Path) -> None:
     ]
 
 
-def test_performance_target_table_grid(tmp_path: Path) -> None:
+def test_performance_target_tablegrid(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("项目支出绩效目标表")
     rows = (
@@ -202,9 +194,9 @@ def test_performance_target_table_grid(tmp_path: Path) -> None:
             if text:
                 table.cell(r, c).text = text
     doc = _read(document, tmp_path)
-    (block,) = _tables(doc)
+    (block,) = tables(doc)
     assert (block.table.n_rows, block.table.n_cols) == (5, 5)
-    assert _grid(block) == [
+    assert grid(block) == [
         (0, 0, 1, 1, "一级指标"),
         (0, 1, 1, 1, "二级指标"),
         (0, 2, 1, 1, "三级指标"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import grid, tables
 
-from nlp.document import Block, Document
+from nlp.document import Document
 from nlp.errors import ReadError
 from nlp.read.base import _flatten
 from nlp.read.html import HtmlReader, decode_html
@@ -19,16 +20,6 @@ def _read(tmp_path: Path, html: str | bytes, name: str = "page.html") -> Documen
     else:
         path.write_bytes(html)
     return HtmlReader().read(path)
-
-
-def _grid(block: Block) -> list[tuple[int, int, int, int, str]]:
-    """(row, col, row_span, col_span, text) of every cell, in grid order."""
-    assert block.table is not None
-    return [(c.row, c.col, c.row_span, c.col_span, c.text) for c in block.table.cells]
-
-
-def _tables(doc: Document) -> list[Block]:
-    return [b for b in doc.blocks if b.kind == "table"]
 
 
 def _assert_spans_consistent(doc: Document) -> None:
@@ -50,11 +41,11 @@ def test_rowspan_colspan_header_input_and_caption(tmp_path: Path) -> None:
         <tr><td>人员支出</td><td><input type="text" value="746.1"></td><td>0</td></tr>
         </table>""",
     )
-    (table,) = _tables(doc)
+    (table,) = tables(doc)
     assert table.table.caption == "收支总表"
     assert table.table.n_rows == 3
     assert table.table.n_cols == 3
-    assert _grid(table) == [
+    assert grid(table) == [
         (0, 0, 2, 1, "项目"),
         (0, 1, 1, 2, "预算数"),
         (1, 1, 1, 1, "财政拨款"),
@@ -75,7 +66,7 @@ def test_malformed_markup_is_repaired_like_a_browser(tmp_path: Path) -> None:
         "<p>表头<table><tr><td>甲<td>乙<tr><td>丙<td>丁</table><p>表后",
     )
     assert [b.kind for b in doc.blocks] == ["paragraph", "table", "paragraph"]
-    assert _grid(_tables(doc)[0]) == [
+    assert grid(tables(doc)[0]) == [
         (0, 0, 1, 1, "甲"),
         (0, 1, 1, 1, "乙"),
         (1, 0, 1, 1, "丙"),
@@ -92,9 +83,9 @@ def test_bogus_spans_are_clamped_without_overlap(tmp_path: Path) -> None:
         <tr><td colspan="3">D</td></tr>
         </table>""",
     )
-    (table,) = _tables(doc)
+    (table,) = tables(doc)
     # A's rowspan stops at the last row; D's colspan stops at C, which covers (1, 2).
-    assert _grid(table) == [
+    assert grid(table) == [
         (0, 0, 2, 1, "A"),
         (0, 1, 1, 1, "B"),
         (0, 2, 2, 1, "C"),
@@ -116,12 +107,12 @@ def test_nested_table_is_its_own_block_after_the_outer(tmp_path: Path) -> None:
         <table><tr><td>内1</td><td>内2</td></tr><tr><td>内3</td><td>内4</td></tr>
         </table></td></tr></table><p>之后</p>""",
     )
-    outer, inner = _tables(doc)
-    assert _grid(outer) == [
+    outer, inner = tables(doc)
+    assert grid(outer) == [
         (0, 0, 1, 1, "外层"),
         (0, 1, 1, 1, "说明"),  # the nested table is its own block, not repeated
     ]
-    assert _grid(inner) == [
+    assert grid(inner) == [
         (0, 0, 1, 1, "内1"),
         (0, 1, 1, 1, "内2"),
         (1, 0, 1, 1, "内3"),
@@ -173,7 +164,7 @@ def test_form_controls_show_their_values(tmp_path: Path) -> None:
         <td><textarea>培训
 合格</textarea></td></tr></table>""",
     )
-    assert [c.text for c in _tables(doc)[0].table.cells] == [
+    assert [c.text for c in tables(doc)[0].table.cells] == [
         "指标值",
         "≥95%",
         "是",
@@ -195,7 +186,7 @@ def test_one_column_layout_table_is_read_as_flow(tmp_path: Path) -> None:
     ]
 
 
-def test_performance_target_table_grid(tmp_path: Path) -> None:
+def test_performance_target_tablegrid(tmp_path: Path) -> None:
     doc = _read(
         tmp_path,
         """<p>单位：万元</p><table>
@@ -209,10 +200,10 @@ def test_performance_target_table_grid(tmp_path: Path) -> None:
             <td></td></tr>
         </table>""",
     )
-    (table,) = _tables(doc)
+    (table,) = tables(doc)
     assert table.table.n_rows == 5
     assert table.table.n_cols == 5
-    assert _grid(table) == [
+    assert grid(table) == [
         (0, 0, 1, 1, "一级指标"),
         (0, 1, 1, 1, "二级指标"),
         (0, 2, 1, 1, "三级指标"),

@@ -7,11 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import grid, tables
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from nlp.document import Block, Document
+from nlp.document import Document
 from nlp.errors import ReadError
 from nlp.read.base import _flatten
 from nlp.read.xlsx import XlsxReader, format_value
@@ -21,15 +22,6 @@ def _read(workbook: Workbook, tmp_path: Path, name: str = "book.xlsx") -> Docume
     path = tmp_path / name
     workbook.save(path)
     return XlsxReader().read(path)
-
-
-def _grid(block: Block) -> list[tuple[int, int, int, int, str]]:
-    assert block.table is not None
-    return [(c.row, c.col, c.row_span, c.col_span, c.text) for c in block.table.cells]
-
-
-def _tables(doc: Document) -> list[Block]:
-    return [b for b in doc.blocks if b.kind == "table"]
 
 
 @pytest.mark.parametrize(
@@ -106,10 +98,10 @@ def test_two_sheets_merges_number_formats_and_blocks(tmp_path: Path) -> None:
         ("heading", "说明", 2),
         ("paragraph", "第二张表", 2),
     ]
-    (table,) = _tables(doc)
+    (table,) = tables(doc)
     assert table.table.caption == "收支总表"
     assert (table.table.n_rows, table.table.n_cols) == (3, 4)
-    assert _grid(table) == [
+    assert grid(table) == [
         (0, 0, 1, 1, "项目"),
         (0, 1, 1, 2, "预算数"),
         (0, 3, 1, 1, "占比"),
@@ -136,14 +128,14 @@ def test_empty_row_splits_tables_and_columns_are_trimmed(tmp_path: Path) -> None
     sheet["C3"], sheet["D3"] = "办公费", 3.5
     sheet["C6"], sheet["E6"] = "合计", 10
     doc = _read(workbook, tmp_path)
-    first, second = _tables(doc)
-    assert _grid(first) == [
+    first, second = tables(doc)
+    assert grid(first) == [
         (0, 0, 1, 1, "科目"),
         (0, 1, 1, 1, "金额"),
         (1, 0, 1, 1, "办公费"),
         (1, 1, 1, 1, "3.5"),
     ]
-    assert _grid(second) == [(0, 0, 1, 1, "合计"), (0, 1, 1, 1, ""), (0, 2, 1, 1, "10")]
+    assert grid(second) == [(0, 0, 1, 1, "合计"), (0, 1, 1, 1, ""), (0, 2, 1, 1, "10")]
 
 
 def test_single_cell_row_inside_a_table_stays_in_it(tmp_path: Path) -> None:
@@ -154,7 +146,7 @@ def test_single_cell_row_inside_a_table_stays_in_it(tmp_path: Path) -> None:
     sheet.append(["工资福利", 100])
     doc = _read(workbook, tmp_path)
     assert [b.kind for b in doc.blocks] == ["heading", "table"]
-    assert _grid(doc.blocks[1])[2:4] == [(1, 0, 1, 1, "一、基本支出"), (1, 1, 1, 1, "")]
+    assert grid(doc.blocks[1])[2:4] == [(1, 0, 1, 1, "一、基本支出"), (1, 1, 1, 1, "")]
 
 
 def test_hidden_sheet_is_skipped_but_counted(tmp_path: Path) -> None:
@@ -166,7 +158,7 @@ def test_hidden_sheet_is_skipped_but_counted(tmp_path: Path) -> None:
     assert [(b.text, b.page) for b in doc.blocks] == [("可见", 2), ("可见内容", 2)]
 
 
-def test_performance_target_table_grid(tmp_path: Path) -> None:
+def test_performance_target_tablegrid(tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "绩效目标表"
@@ -188,7 +180,7 @@ def test_performance_target_table_grid(tmp_path: Path) -> None:
     assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "table"]
     table = doc.blocks[2]
     assert (table.table.n_rows, table.table.n_cols) == (5, 5)
-    assert _grid(table) == [
+    assert grid(table) == [
         (0, 0, 1, 1, "一级指标"),
         (0, 1, 1, 1, "二级指标"),
         (0, 2, 1, 1, "三级指标"),
