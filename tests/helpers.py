@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nlp.document import Block, Document
 
 
@@ -14,3 +16,29 @@ def grid(block: Block) -> list[tuple[int, int, int, int, str]]:
 def tables(doc: Document) -> list[Block]:
     """The document's table blocks, in reading order."""
     return [b for b in doc.blocks if b.kind == "table"]
+
+
+# A small performance-target document: a tab-separated indicator table and a
+# sentence with amounts, the two shapes every budget text export has.
+GOOD_TEXT = (
+    "项目支出绩效目标表\n"
+    "\n"
+    "项目名称：社区培训项目\n"
+    "\n"
+    "一级指标\t二级指标\t三级指标\t指标值\n"
+    "产出指标\t数量指标\t培训人次\t≥95人次\n"
+    "产出指标\t质量指标\t培训合格率\t≥95%\n"
+    "效益指标\t社会效益指标\t群众满意度\t≥90%\n"
+    "\n"
+    "本项目预算资金746.1万元，其中人员支出300万元，公用经费50万元。\n"
+)
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    """Write text (UTF-8) or bytes to ``path``, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import GOOD_TEXT, write
 from typer.testing import CliRunner
 
 from nlp.cli import app
@@ -20,28 +21,6 @@ CONTRACT_CHECK = (
     Path(__file__).resolve().parents[2] / "shared" / "tools" / "check_contract.py"
 )
 
-GOOD_TEXT = (
-    "项目支出绩效目标表\n"
-    "\n"
-    "项目名称：社区培训项目\n"
-    "\n"
-    "一级指标\t二级指标\t三级指标\t指标值\n"
-    "产出指标\t数量指标\t培训人次\t≥95人次\n"
-    "产出指标\t质量指标\t培训合格率\t≥95%\n"
-    "效益指标\t社会效益指标\t群众满意度\t≥90%\n"
-    "\n"
-    "本项目预算资金746.1万元，其中人员支出300万元，公用经费50万元。\n"
-)
-
-
-def _write(path: Path, data: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
-    return path
-
 
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
@@ -50,8 +29,8 @@ def test_version() -> None:
 
 
 def test_extract_all_ok_exits_0_and_output_meets_the_contract(tmp_path: Path) -> None:
-    _write(tmp_path / "in" / "a.txt", GOOD_TEXT)
-    _write(tmp_path / "in" / "b" / "c.md", GOOD_TEXT)
+    write(tmp_path / "in" / "a.txt", GOOD_TEXT)
+    write(tmp_path / "in" / "b" / "c.md", GOOD_TEXT)
     out = tmp_path / "out"
     result = runner.invoke(app, ["extract", str(tmp_path / "in"), "--out", str(out)])
     assert result.exit_code == 0, result.stderr
@@ -70,8 +49,8 @@ def test_extract_all_ok_exits_0_and_output_meets_the_contract(tmp_path: Path) ->
 
 
 def test_extract_with_a_failed_document_exits_1(tmp_path: Path) -> None:
-    good = _write(tmp_path / "in" / "good.txt", GOOD_TEXT)
-    bad = _write(tmp_path / "in" / "bad.pdf", b"this is not a pdf")
+    good = write(tmp_path / "in" / "good.txt", GOOD_TEXT)
+    bad = write(tmp_path / "in" / "bad.pdf", b"this is not a pdf")
     out = tmp_path / "out"
     result = runner.invoke(app, ["extract", str(good), str(bad), "--out", str(out)])
     assert result.exit_code == 1
@@ -83,7 +62,7 @@ def test_extract_with_a_failed_document_exits_1(tmp_path: Path) -> None:
 
 
 def test_extract_skipped_only_exits_0(tmp_path: Path) -> None:
-    odd = _write(tmp_path / "notes.wps", "x")
+    odd = write(tmp_path / "notes.wps", "x")
     result = runner.invoke(app, ["extract", str(odd), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0
     assert "1 skipped" in result.stderr
@@ -106,7 +85,7 @@ def test_extract_missing_input_is_a_usage_error(tmp_path: Path) -> None:
 def test_extract_bad_options_are_usage_errors(
     tmp_path: Path, options: list[str]
 ) -> None:
-    good = _write(tmp_path / "good.txt", GOOD_TEXT)
+    good = write(tmp_path / "good.txt", GOOD_TEXT)
     out = ["--out", str(tmp_path / "o")] if options else []
     result = runner.invoke(app, ["extract", str(good), *out, *options])
     assert result.exit_code == 2
@@ -114,7 +93,7 @@ def test_extract_bad_options_are_usage_errors(
 
 
 def test_extract_quiet_prints_nothing(tmp_path: Path) -> None:
-    good = _write(tmp_path / "good.txt", GOOD_TEXT)
+    good = write(tmp_path / "good.txt", GOOD_TEXT)
     result = runner.invoke(
         app, ["extract", str(good), "--out", str(tmp_path / "o"), "--quiet"]
     )
@@ -125,7 +104,7 @@ def test_extract_quiet_prints_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_extract_other_formats(tmp_path: Path, fmt: str) -> None:
-    good = _write(tmp_path / "good.txt", GOOD_TEXT)
+    good = write(tmp_path / "good.txt", GOOD_TEXT)
     out = tmp_path / "o"
     result = runner.invoke(
         app, ["extract", str(good), "--out", str(out), "--format", fmt, "--no-model"]
@@ -140,7 +119,7 @@ def test_extract_other_formats(tmp_path: Path, fmt: str) -> None:
 
 def test_extract_two_workers(tmp_path: Path) -> None:
     for i in range(3):
-        _write(tmp_path / "in" / f"d{i}.txt", GOOD_TEXT)
+        write(tmp_path / "in" / f"d{i}.txt", GOOD_TEXT)
     out = tmp_path / "o"
     result = runner.invoke(
         app, ["extract", str(tmp_path / "in"), "--out", str(out), "--workers", "2"]
@@ -180,7 +159,7 @@ def test_parse_money_error_exits_1_with_message_on_stderr() -> None:
 
 
 def test_find_amounts_prints_one_line_per_amount(tmp_path: Path) -> None:
-    path = _write(tmp_path / "a.txt", "人员支出 746.1 万元，项目资金3300元。")
+    path = write(tmp_path / "a.txt", "人员支出 746.1 万元，项目资金3300元。")
     result = runner.invoke(app, ["find-amounts", str(path)])
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.stdout.splitlines()]
@@ -191,7 +170,7 @@ def test_find_amounts_prints_one_line_per_amount(tmp_path: Path) -> None:
 
 
 def test_find_amounts_on_undecodable_file_exits_1(tmp_path: Path) -> None:
-    path = _write(tmp_path / "a.txt", b"\xff\xfe\xfa\x00\x81")
+    path = write(tmp_path / "a.txt", b"\xff\xfe\xfa\x00\x81")
     result = runner.invoke(app, ["find-amounts", str(path)])
     assert result.exit_code == 1
     assert "a.txt" in result.stderr
@@ -199,7 +178,7 @@ def test_find_amounts_on_undecodable_file_exits_1(tmp_path: Path) -> None:
 
 def _gold_and_pred(tmp_path: Path) -> tuple[Path, Path]:
     """Gold written by hand for a document; prediction from running extract."""
-    doc = _write(tmp_path / "d.txt", GOOD_TEXT)
+    doc = write(tmp_path / "d.txt", GOOD_TEXT)
     pred = tmp_path / "pred"
     assert runner.invoke(app, ["extract", str(doc), "--out", str(pred)]).exit_code == 0
     target = {"raw": "≥95%", "text": "≥95%", "op": "≥", "repaired": False, "notes": []}
@@ -217,7 +196,7 @@ def _gold_and_pred(tmp_path: Path) -> tuple[Path, Path]:
         "confidence": 1.0,
     }
     gold = tmp_path / "gold"
-    _write(
+    write(
         gold / "d.indicators.jsonl", json.dumps(gold_record, ensure_ascii=False) + "\n"
     )
     return gold, pred

@@ -11,6 +11,7 @@ from typing import Any
 
 import docx
 import pytest
+from helpers import GOOD_TEXT, write
 
 from nlp import pipeline
 from nlp.errors import ParseError
@@ -24,30 +25,6 @@ from nlp.pipeline import (
 )
 from nlp.records import DocumentRecord
 from nlp.write import read_records
-
-# A small performance-target document: a tab-separated indicator table and a
-# sentence with amounts, the two shapes every budget text export has.
-GOOD_TEXT = (
-    "项目支出绩效目标表\n"
-    "\n"
-    "项目名称：社区培训项目\n"
-    "\n"
-    "一级指标\t二级指标\t三级指标\t指标值\n"
-    "产出指标\t数量指标\t培训人次\t≥95人次\n"
-    "产出指标\t质量指标\t培训合格率\t≥95%\n"
-    "效益指标\t社会效益指标\t群众满意度\t≥90%\n"
-    "\n"
-    "本项目预算资金746.1万元，其中人员支出300万元，公用经费50万元。\n"
-)
-
-
-def _write(path: Path, data: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
-    return path
 
 
 def _docx_bytes() -> bytes:
@@ -68,23 +45,23 @@ def _documents(out: Path) -> dict[str, dict[str, Any]]:
 def test_collect_inputs_expands_folders_sorted_and_relative(tmp_path: Path) -> None:
     root = tmp_path / "in"
     for name in ("b/z.txt", "b/a.docx", "a.txt", "c/d/e.html", "c/notes.xyz"):
-        _write(root / name, "x")
+        write(root / name, "x")
     for hidden in (".hidden.txt", ".git/config.txt", "b/~$a.docx"):
-        _write(root / hidden, "x")
+        write(root / hidden, "x")
     pairs = collect_inputs([root])
     assert [doc for _, doc in pairs] == ["a.txt", "b/a.docx", "b/z.txt", "c/d/e.html"]
     assert all(path.is_absolute() and path.exists() for path, _ in pairs)
 
 
 def test_collect_inputs_single_file_gives_its_name(tmp_path: Path) -> None:
-    file = _write(tmp_path / "deep" / "报告.txt", "x")
+    file = write(tmp_path / "deep" / "报告.txt", "x")
     assert collect_inputs([file]) == [(file, "报告.txt")]
 
 
 def test_collect_inputs_uses_the_common_root_of_all_inputs(tmp_path: Path) -> None:
-    one = _write(tmp_path / "x" / "one.txt", "x")
-    two = _write(tmp_path / "y" / "sub" / "two.md", "x")
-    _write(tmp_path / "y" / "sub" / "three.txt", "x")
+    one = write(tmp_path / "x" / "one.txt", "x")
+    two = write(tmp_path / "y" / "sub" / "two.md", "x")
+    write(tmp_path / "y" / "sub" / "three.txt", "x")
     pairs = collect_inputs([one, tmp_path / "y", two])
     assert [doc for _, doc in pairs] == ["x/one.txt", "y/sub/three.txt", "y/sub/two.md"]
 
@@ -92,14 +69,14 @@ def test_collect_inputs_uses_the_common_root_of_all_inputs(tmp_path: Path) -> No
 def test_collect_inputs_keeps_unsupported_files_named_directly(
     tmp_path: Path,
 ) -> None:
-    odd = _write(tmp_path / "table.xyz", "x")
+    odd = write(tmp_path / "table.xyz", "x")
     assert collect_inputs([odd]) == [(odd, "table.xyz")]
 
 
 def test_collect_inputs_keeps_broken_links_but_not_folders(tmp_path: Path) -> None:
     root = tmp_path / "in"
     (root / "folder.txt").mkdir(parents=True)
-    _write(root / "folder.txt" / "inner.txt", "x")
+    write(root / "folder.txt" / "inner.txt", "x")
     (root / "gone.txt").symlink_to(root / "missing.txt")
     assert [doc for _, doc in collect_inputs([root])] == [
         "folder.txt/inner.txt",
@@ -146,7 +123,7 @@ def test_bad_files_give_error_records_naming_the_file(
     if data is None:
         whole = _docx_bytes()
         data = whole[: len(whole) // 2]  # a download cut short
-    path = _write(tmp_path / name, data)
+    path = write(tmp_path / name, data)
     result = extract_file(path, name)
     record = result.document
     assert record.status == "error"
@@ -170,7 +147,7 @@ def test_folder_and_broken_link_give_error_records(tmp_path: Path) -> None:
 
 
 def test_unknown_extension_is_skipped_with_the_supported_list(tmp_path: Path) -> None:
-    path = _write(tmp_path / "budget.wps", "x")
+    path = write(tmp_path / "budget.wps", "x")
     record = extract_file(path, "budget.wps").document
     assert record.status == "skipped"
     assert record.error.startswith(str(path))
@@ -197,7 +174,7 @@ def test_unexpected_exception_becomes_internal_error_record(
     monkeypatch.setattr(
         pipeline, "_stage_functions", _stages_raising(RuntimeError("boom"))
     )
-    path = _write(tmp_path / "a.txt", GOOD_TEXT)
+    path = write(tmp_path / "a.txt", GOOD_TEXT)
     with caplog.at_level(logging.ERROR, logger="nlp.pipeline"):
         result = extract_file(path, "a.txt")
     assert result.document.status == "error"
@@ -214,13 +191,13 @@ def test_zhibiao_error_without_file_name_gets_one(
     monkeypatch.setattr(
         pipeline, "_stage_functions", _stages_raising(ParseError("bad target '≥'"))
     )
-    path = _write(tmp_path / "a.txt", GOOD_TEXT)
+    path = write(tmp_path / "a.txt", GOOD_TEXT)
     record = extract_file(path, "a.txt").document
     assert record.error == f"{path}: bad target '≥'"
 
 
 def test_good_file_runs_every_stage(tmp_path: Path) -> None:
-    path = _write(tmp_path / "good.txt", GOOD_TEXT)
+    path = write(tmp_path / "good.txt", GOOD_TEXT)
     result = extract_file(path, "good.txt")
     record = result.document
     assert record.status == "ok", record.error
@@ -233,7 +210,7 @@ def test_good_file_runs_every_stage(tmp_path: Path) -> None:
 
 
 def test_extract_takes_a_path_a_path_string_or_text(tmp_path: Path) -> None:
-    path = _write(tmp_path / "good.txt", GOOD_TEXT)
+    path = write(tmp_path / "good.txt", GOOD_TEXT)
     from_path = extract(path)
     from_string = extract(str(path))
     from_text = extract(GOOD_TEXT)
@@ -261,20 +238,20 @@ def test_extract_of_text_that_is_not_a_path_reads_it_as_text() -> None:
 
 
 def _bad_batch(root: Path) -> None:
-    _write(root / "good.txt", GOOD_TEXT)
-    _write(root / "sub" / "good2.md", GOOD_TEXT)
-    _write(root / "empty.txt", b"")
-    _write(root / "garbage.txt", bytes(range(256)) * 40)
+    write(root / "good.txt", GOOD_TEXT)
+    write(root / "sub" / "good2.md", GOOD_TEXT)
+    write(root / "empty.txt", b"")
+    write(root / "garbage.txt", bytes(range(256)) * 40)
     whole = _docx_bytes()
-    _write(root / "cut.docx", whole[: len(whole) // 3])
+    write(root / "cut.docx", whole[: len(whole) // 3])
     (root / "gone.txt").symlink_to(root / "never-existed.txt")
-    _write(root / "ignored.xyz", "not collected from a folder")
+    write(root / "ignored.xyz", "not collected from a folder")
 
 
 def test_batch_with_bad_files_processes_the_good_ones(tmp_path: Path) -> None:
     root = tmp_path / "in"
     _bad_batch(root)
-    odd = _write(tmp_path / "in" / "named.wps", "x")
+    odd = write(tmp_path / "in" / "named.wps", "x")
     summary = run_batch([root, odd], tmp_path / "out")
     docs = _documents(tmp_path / "out")
     assert docs["good.txt"]["status"] == "ok"
@@ -298,7 +275,7 @@ def test_two_workers_write_the_same_records_as_one(tmp_path: Path) -> None:
     root = tmp_path / "in"
     _bad_batch(root)
     for i in range(4):
-        _write(root / f"more{i}.txt", GOOD_TEXT.replace("培训", f"培训{i}"))
+        write(root / f"more{i}.txt", GOOD_TEXT.replace("培训", f"培训{i}"))
     run_batch([root], tmp_path / "one", workers=1)
     run_batch([root], tmp_path / "two", workers=2)
     for table in ("indicators", "amounts"):
@@ -321,7 +298,7 @@ def test_batch_keeps_memory_flat_by_streaming(
     """Each result is written before the next document is read."""
     root = tmp_path / "in"
     for i in range(3):
-        _write(root / f"d{i}.txt", GOOD_TEXT)
+        write(root / f"d{i}.txt", GOOD_TEXT)
     events: list[str] = []
     real_extract = pipeline.extract_file
 
@@ -352,7 +329,7 @@ def test_empty_folder_writes_empty_tables(tmp_path: Path) -> None:
 
 def test_progress_bar_does_not_change_the_output(tmp_path: Path) -> None:
     for i in range(2):
-        _write(tmp_path / "in" / f"d{i}.txt", GOOD_TEXT)
+        write(tmp_path / "in" / f"d{i}.txt", GOOD_TEXT)
     quiet = run_batch([tmp_path / "in"], tmp_path / "quiet")
     shown = run_batch([tmp_path / "in"], tmp_path / "shown", progress=True)
     assert (quiet.ok, quiet.indicators) == (shown.ok, shown.indicators)
