@@ -13,7 +13,6 @@ import docx
 import pytest
 from helpers import GOOD_TEXT, write
 
-from nlp import pipeline
 from nlp.errors import ParseError
 from nlp.pipeline import (
     ExtractOptions,
@@ -23,6 +22,8 @@ from nlp.pipeline import (
     extract_file,
     run_batch,
 )
+from nlp.pipeline import batch as pipeline_batch
+from nlp.pipeline import document as pipeline_document
 from nlp.records import DocumentRecord
 from nlp.write import read_records
 
@@ -172,7 +173,7 @@ def test_unexpected_exception_becomes_internal_error_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(
-        pipeline, "_stage_functions", _stages_raising(RuntimeError("boom"))
+        pipeline_document, "_stage_functions", _stages_raising(RuntimeError("boom"))
     )
     path = write(tmp_path / "a.txt", GOOD_TEXT)
     with caplog.at_level(logging.ERROR, logger="nlp.pipeline"):
@@ -189,7 +190,9 @@ def test_zhibiao_error_without_file_name_gets_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        pipeline, "_stage_functions", _stages_raising(ParseError("bad target '≥'"))
+        pipeline_document,
+        "_stage_functions",
+        _stages_raising(ParseError("bad target '≥'")),
     )
     path = write(tmp_path / "a.txt", GOOD_TEXT)
     record = extract_file(path, "a.txt").document
@@ -300,20 +303,20 @@ def test_batch_keeps_memory_flat_by_streaming(
     for i in range(3):
         write(root / f"d{i}.txt", GOOD_TEXT)
     events: list[str] = []
-    real_extract = pipeline.extract_file
+    real_extract = pipeline_batch.extract_file
 
     def traced_extract(path: Path, doc: str, options: Any = None) -> Any:
         events.append(f"extract {doc}")
         return real_extract(path, doc, options)
 
-    real_write = pipeline.RecordWriter.write_document
+    real_write = pipeline_batch.RecordWriter.write_document
 
     def traced_write(self: Any, record: DocumentRecord) -> None:
         events.append(f"write {record.doc}")
         real_write(self, record)
 
-    monkeypatch.setattr(pipeline, "extract_file", traced_extract)
-    monkeypatch.setattr(pipeline.RecordWriter, "write_document", traced_write)
+    monkeypatch.setattr(pipeline_batch, "extract_file", traced_extract)
+    monkeypatch.setattr(pipeline_batch.RecordWriter, "write_document", traced_write)
     run_batch([root], tmp_path / "out")
     assert events == [
         f"{verb} d{i}.txt" for i in range(3) for verb in ("extract", "write")

@@ -1,0 +1,166 @@
+"""Batch runs: documents in worker processes, results streamed to the writers.
+
+:func:`run_batch` expands the inputs, runs documents in worker processes when
+asked, and streams each result to a :class:`~nlp.write.RecordWriter` as it is ready.
+
+Batch output is in input order: at most :attr:`BatchParams.window_per_worker`
+documents per worker are in flight, and finished results wait only for the
+documents submitted before them, so memory stays flat however many inputs there are,
+and runs with one or many workers write the same records in the same order.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+from nlp.pipeline.document import _stage_functions, extract_file
+from nlp.pipeline.inputs import collect_inputs
+from nlp.pipeline.options import BatchParams, BatchSummary, ExtractOptions
+from nlp.read import supported_extensions
+from nlp.records import DocumentRecord, Result
+from nlp.write import OutputFormat, RecordWriter
+
+logger = logging.getLogger(__name__)
+
+
+def _warm_up() -> None:
+    """Import the stages when a worker starts, so models load once per process."""
+    _stage_functions()
+
+
+def _extract_item(item: tuple[Path, str], options: ExtractOptions) -> Result:
+    """Worker entry point: one ``(path, doc)`` pair."""
+    path, doc = item
+    return extract_file(path, doc, options)
+
+
+def _serial_results(
+    items: Sequence[tuple[Path, str]], options: ExtractOptions
+) -> Iterator[Result]:
+    for item in items:
+        yield _extract_item(item, options)
+
+
+def _parallel_results(
+    items: Sequence[tuple[Path, str]],
+    options: ExtractOptions,
+    workers: int,
+    params: BatchParams,
+) -> Iterator[Result]:
+    """Results in input order from a process pool, with bounded look-ahead."""
+    context = multiprocessing.get_context(params.start_method)
+    window = max(1, workers * params.window_per_worker)
+    pending: deque[tuple[tuple[Path, str], Future[Result]]] = deque()
+    todo = iter(items)
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_warm_up
+    ) as pool:
+        try:
+            for item in todo:
+                pending.append((item, pool.submit(_extract_item, item, options)))
+                if len(pending) >= window:
+                    yield _collect(*pending.popleft())
+            while pending:
+                yield _collect(*pending.popleft())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _collect(item: tuple[Path, str], future: Future[Result]) -> Result:
+    """A worker's result; a crashed worker becomes an error record, not a crash."""
+    path, doc = item
+    try:
+        return future.result()
+    except Exception as exc:  # BrokenProcessPool, pickling errors
+        logger.exception("%s: worker failed", path)
+        message = f"{path}: internal error: {type(exc).__name__}: {exc}"
+        return Result(DocumentRecord(doc=doc, status="error", error=message))
+
+
+def run_batch(
+    inputs: list[Path],
+    out_dir: Path,
+    fmt: OutputFormat = "jsonl",
+    workers: int = 1,
+    options: ExtractOptions | None = None,
+    progress: bool = False,
+    params: BatchParams | None = None,
+) -> BatchSummary:
+    """Extract every input and write the records to ``out_dir``.
+
+    Args:
+        inputs: files and folders (see :func:`collect_inputs`).
+        out_dir: output folder.
+        fmt: "jsonl", "parquet" or "csv".
+        workers: worker processes; 1 runs in this process.
+        options: extraction options.
+        progress: show a progress bar on standard error.
+        params: batch tuning.
+
+    Returns:
+        Counts of documents by status and of records written.
+
+    Raises:
+        FileNotFoundError: an input does not exist.
+    """
+    options = options or ExtractOptions()
+    params = params or BatchParams()
+    start = time.perf_counter()
+    items = collect_inputs(inputs)
+    if not items:
+        logger.warning(
+            "no input files found (supported: %s)", " ".join(supported_extensions())
+        )
+    summary = BatchSummary()
+    if workers > 1 and len(items) > 1:
+        results = _parallel_results(items, options, min(workers, len(items)), params)
+    else:
+        results = _serial_results(items, options)
+    with (
+        closing(results),
+        RecordWriter(out_dir, fmt) as writer,
+        _progress(len(items), progress) as tick,
+    ):
+        for result in results:
+            writer.write(result)
+            summary.add(result)
+            tick(result.document.doc)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A callback advancing a Rich progress bar on stderr, or doing nothing."""
+    if not enabled:
+        yield lambda doc: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[doc]}", style="dim"),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("extracting", total=total, doc="")
+        yield lambda doc: bar.update(task, advance=1, doc=doc)

@@ -1,0 +1,203 @@
+"""One document through every stage: read → recover tables → assemble → check.
+
+:func:`extract_file` runs every stage on one input, times each one, and turns any
+exception into a ``DocumentRecord`` with status ``error`` and a message that names
+the file, so one bad input never stops a batch. :func:`extract_text` does the same
+for text given as a string, and :func:`extract` accepts either.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePath
+from typing import Literal
+
+from nlp.document import Document
+from nlp.errors import UnsupportedFormatError, ZhibiaoError
+from nlp.pipeline.options import ExtractOptions, TimeRecorder
+from nlp.read import read_document
+from nlp.records import DocumentRecord, Result
+
+logger = logging.getLogger(__name__)
+
+TEXT_NAME = "<text>"
+
+
+def _stage_functions() -> tuple[Callable, Callable, Callable]:
+    """The table-recovery, assembly and check stages (imported on first use)."""
+    from nlp.assemble import assemble
+    from nlp.blocks import recover_tables
+    from nlp.check import check
+
+    return recover_tables, assemble, check
+
+
+def _accepts(fn: Callable, parameter: str) -> bool:
+    """True when ``fn`` takes a keyword argument called ``parameter``."""
+    try:
+        return parameter in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _run_stages(
+    load: Callable[[], Document],
+    doc: str,
+    label: str,
+    options: ExtractOptions,
+) -> Result:
+    """Run every stage on one input, turning a failure into an error record.
+
+    Args:
+        load: reads the input into a Document.
+        doc: the ``doc`` value of the records.
+        label: how messages name the input (its path, or "<text>").
+        options: extraction options.
+    """
+    start = time.perf_counter()
+    timer = TimeRecorder()
+    names = (doc, PurePath(label).name)
+    document: Document | None = None
+    try:
+        with timer.stage("read"):
+            document = load()
+        for step, seconds in document.timings:
+            timer.add(f"read.{step}", seconds)
+        recover_tables, assemble, check = _stage_functions()
+        with timer.stage("tables"):
+            tables = recover_tables(document)
+        with timer.stage("assemble"):
+            if _accepts(assemble, "use_model"):
+                indicators, amounts = assemble(
+                    document, tables, doc, use_model=options.use_model
+                )
+            else:
+                indicators, amounts = assemble(document, tables, doc)
+        with timer.stage("check"):
+            checks = check(indicators, amounts)
+    except UnsupportedFormatError as exc:
+        message = _name_file(str(exc), label, names)
+        return _failure(doc, "skipped", message, start, timer)
+    except ZhibiaoError as exc:
+        logger.debug("%s failed", label, exc_info=True)
+        message = _name_file(str(exc), label, names)
+        return _failure(doc, "error", message, start, timer, document)
+    except Exception as exc:
+        logger.exception("%s: internal error", label)
+        message = f"{label}: internal error: {type(exc).__name__}: {exc}"
+        return _failure(doc, "error", message, start, timer, document)
+    record = DocumentRecord(
+        doc=doc,
+        status="ok",
+        pages=document.n_pages,
+        seconds=time.perf_counter() - start,
+        format=document.format,
+        timings=tuple(timer.timings),
+        checks=checks,
+        ocr_pages=sum(1 for page in document.pages if page.ocr),
+        indicators=len(indicators),
+        amounts=len(amounts),
+    )
+    return Result(document=record, indicators=tuple(indicators), amounts=tuple(amounts))
+
+
+def _name_file(message: str, label: str, names: Sequence[str] = ()) -> str:
+    """Make sure an error message names the input it concerns.
+
+    Readers name a file by its display name (``doc``); a message that names the
+    input in any of its forms is kept as it is, otherwise ``label`` is prefixed.
+    """
+    if any(name and name in message for name in (label, *names)):
+        return message
+    return f"{label}: {message}"
+
+
+def _failure(
+    doc: str,
+    status: Literal["error", "skipped"],
+    message: str,
+    start: float,
+    timer: TimeRecorder,
+    document: Document | None = None,
+) -> Result:
+    record = DocumentRecord(
+        doc=doc,
+        status=status,
+        error=message,
+        pages=document.n_pages if document else None,
+        seconds=time.perf_counter() - start,
+        format=document.format if document else None,
+        timings=tuple(timer.timings),
+    )
+    return Result(document=record)
+
+
+def extract_file(path: Path, doc: str, options: ExtractOptions | None = None) -> Result:
+    """Extract indicators and amounts from one file; never raises for bad input.
+
+    Args:
+        path: the input file.
+        doc: the ``doc`` value for its records (path relative to the inputs' root).
+        options: extraction options (default: ``ExtractOptions()``).
+
+    Returns:
+        The records and the document's outcome; on failure the outcome has status
+        ``error`` (or ``skipped`` for an unsupported file type) and a message that
+        starts with the file.
+    """
+    options = options or ExtractOptions()
+    path = Path(path)
+    return _run_stages(
+        lambda: read_document(path, name=doc, ocr=options.ocr),
+        doc,
+        str(path),
+        options,
+    )
+
+
+def extract_text(text: str, options: ExtractOptions | None = None) -> Result:
+    """Extract from document text given as a string (``doc`` is "<text>")."""
+    from nlp.read.text import TextReader
+
+    options = options or ExtractOptions()
+    return _run_stages(
+        lambda: TextReader().read_string(text, TEXT_NAME), TEXT_NAME, TEXT_NAME, options
+    )
+
+
+def _existing_file(value: str) -> Path | None:
+    """``value`` as a path when it names an existing file, else None."""
+    if not value or "\n" in value:
+        return None
+    try:
+        path = Path(value)
+        return path if path.is_file() else None
+    except (OSError, ValueError):  # too long for a path, or contains NUL
+        return None
+
+
+def extract(path_or_text: str | Path, options: ExtractOptions | None = None) -> Result:
+    """Extract indicators and amounts from a file or from document text.
+
+    Args:
+        path_or_text: a :class:`~pathlib.Path`, a string naming an existing file,
+            or any other string, which is read as the document's text.
+        options: extraction options.
+
+    Returns:
+        The Result; check ``result.document.status`` ("ok", "error", "skipped").
+
+    Example:
+        >>> from nlp import extract
+        >>> result = extract("绩效目标：按时办结率100%。")
+        >>> [i.metric for i in result.indicators]  # doctest: +SKIP
+    """
+    if isinstance(path_or_text, Path):
+        return extract_file(path_or_text, path_or_text.name, options)
+    path = _existing_file(path_or_text)
+    if path is not None:
+        return extract_file(path, path.name, options)
+    return extract_text(path_or_text, options)
