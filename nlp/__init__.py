@@ -11,7 +11,7 @@ The pipeline a document flows through, one module per stage::
     normalize/   targets, money, levels (pure functions)
     check.py     consistency checks
     write.py     JSON Lines / Parquet / CSV, written atomically
-    pipeline.py  runs the stages per document and turns failures into records
+    pipeline/    runs the stages per document and turns failures into records
 
 Heavy libraries (pdfminer, onnxruntime, spaCy) are imported by the stages that use
 them, so ``import nlp`` stays light.

@@ -131,16 +131,29 @@ def extract(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
     ] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            help="Run only part K of N of the inputs (K/N, e.g. 3/10): split a "
+            "batch over machines; each document falls in one part, the same on "
+            "every run.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Extract indicators and amounts from INPUTS into --out.
 
     Writes indicators, amounts and documents tables. Exit code 0 when every
     document was extracted (unsupported files are skipped), 1 when some failed.
     """
-    from nlp.pipeline import ExtractOptions, run_batch
+    from nlp.pipeline import ExtractOptions, Shard, run_batch
 
     console = _stderr()
     options = ExtractOptions(ocr=ocr.value, use_model=not no_model)
+    try:
+        part = Shard.parse(shard) if shard is not None else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--shard") from error
     try:
         summary = run_batch(
             inputs,
@@ -149,6 +162,7 @@ def extract(
             workers=workers,
             options=options,
             progress=not quiet and sys.stderr.isatty(),
+            shard=part,
         )
     except FileNotFoundError as exc:  # an input vanished after argument checks
         _error(exc)

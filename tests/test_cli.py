@@ -238,3 +238,37 @@ def test_evaluate_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert empty.exit_code == 2
     assert "no gold files" in empty.stderr
+
+
+def test_shards_split_a_batch_into_disjoint_parts(tmp_path: Path) -> None:
+    for i in range(12):
+        write(tmp_path / "in" / f"doc{i:02d}.txt", GOOD_TEXT)
+    parts: dict[int, list[str]] = {}
+    for k in (1, 2, 3):
+        parts[k] = _shard_docs(tmp_path / "in", tmp_path / f"out{k}", f"{k}/3")
+    # Every document in exactly one part, and a part is the same on a rerun.
+    assert sorted(d for docs in parts.values() for d in docs) == [
+        f"doc{i:02d}.txt" for i in range(12)
+    ]
+    assert all(parts.values())
+    assert _shard_docs(tmp_path / "in", tmp_path / "again", "1/3") == parts[1]
+
+
+def _shard_docs(folder: Path, out: Path, shard: str) -> list[str]:
+    result = runner.invoke(
+        app, ["extract", str(folder), "--out", str(out), "--shard", shard]
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["doc"] for line in lines]
+
+
+@pytest.mark.parametrize("shard", ["0/3", "4/3", "1", "a/b"])
+def test_bad_shard_is_a_usage_error(tmp_path: Path, shard: str) -> None:
+    write(tmp_path / "a.txt", GOOD_TEXT)
+    result = runner.invoke(
+        app, ["extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"),
+              "--shard", shard],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "shard" in result.stderr

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from nlp.pipeline.batch import run_batch
 from nlp.pipeline.document import TEXT_NAME, extract, extract_file, extract_text
-from nlp.pipeline.inputs import collect_inputs
+from nlp.pipeline.inputs import Shard, collect_inputs
 from nlp.pipeline.options import (
     OCR_MODES,
     BatchParams,
@@ -44,6 +44,7 @@ __all__ = [
     "OcrMode",
     "OutputFormat",
     "Result",
+    "Shard",
     "TimeRecorder",
     "collect_inputs",
     "extract",

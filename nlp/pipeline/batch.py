@@ -21,7 +21,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from nlp.pipeline.document import _stage_functions, extract_file
-from nlp.pipeline.inputs import collect_inputs
+from nlp.pipeline.inputs import Shard, collect_inputs
 from nlp.pipeline.options import BatchParams, BatchSummary, ExtractOptions
 from nlp.read import supported_extensions
 from nlp.records import DocumentRecord, Result
@@ -93,6 +93,7 @@ def run_batch(
     options: ExtractOptions | None = None,
     progress: bool = False,
     params: BatchParams | None = None,
+    shard: Shard | None = None,
 ) -> BatchSummary:
     """Extract every input and write the records to ``out_dir``.
 
@@ -104,6 +105,7 @@ def run_batch(
         options: extraction options.
         progress: show a progress bar on standard error.
         params: batch tuning.
+        shard: run only this shard's documents (see :class:`Shard`).
 
     Returns:
         Counts of documents by status and of records written.
@@ -114,7 +116,7 @@ def run_batch(
     options = options or ExtractOptions()
     params = params or BatchParams()
     start = time.perf_counter()
-    items = collect_inputs(inputs)
+    items = collect_inputs(inputs, shard)
     if not items:
         logger.warning(
             "no input files found (supported: %s)", " ".join(supported_extensions())

@@ -8,7 +8,10 @@ common root.
 from __future__ import annotations
 
 import os
+import re
+import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.read import is_supported
@@ -44,7 +47,45 @@ def _common_root(inputs: Sequence[Path]) -> Path:
     return Path(os.path.commonpath([str(r) for r in roots]))
 
 
-def collect_inputs(inputs: list[Path]) -> list[tuple[Path, str]]:
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One of ``count`` disjoint parts of a batch, for running it on a cluster.
+
+    A document belongs to a shard by a hash of its ``doc`` name, so the split is
+    the same on every machine and run, and adding files to a folder does not move
+    the others between shards.
+
+    Attributes:
+        index: 1-based shard number.
+        count: number of shards.
+    """
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """Read ``"K/N"`` (1 ≤ K ≤ N).
+
+        Raises:
+            ValueError: the text is not of that form.
+        """
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+        if not match:
+            raise ValueError(f"shard {text!r}: expected K/N, e.g. 3/10")
+        index, count = int(match.group(1)), int(match.group(2))
+        if not 1 <= index <= count:
+            raise ValueError(f"shard {text!r}: K must be between 1 and N")
+        return cls(index, count)
+
+    def holds(self, doc: str) -> bool:
+        """Whether the document named ``doc`` belongs to this shard."""
+        return zlib.crc32(doc.encode("utf-8")) % self.count == self.index - 1
+
+
+def collect_inputs(
+    inputs: list[Path], shard: Shard | None = None
+) -> list[tuple[Path, str]]:
     """Expand files and folders into ``(path, doc)`` pairs.
 
     Folders are searched recursively for supported extensions (sorted; hidden
@@ -55,6 +96,8 @@ def collect_inputs(inputs: list[Path]) -> list[tuple[Path, str]]:
 
     Args:
         inputs: files and folders.
+        shard: keep only the documents of this shard (names are still relative to
+            the common root of all the inputs).
 
     Returns:
         ``(path, doc)`` pairs in input order, folder contents sorted.
@@ -77,5 +120,7 @@ def collect_inputs(inputs: list[Path]) -> list[tuple[Path, str]]:
             if file in seen:
                 continue
             seen.add(file)
-            pairs.append((file, file.relative_to(root).as_posix()))
+            doc = file.relative_to(root).as_posix()
+            if shard is None or shard.holds(doc):
+                pairs.append((file, doc))
     return pairs
