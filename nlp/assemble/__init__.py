@@ -35,7 +35,7 @@ from nlp.assemble.money import (
     _table_amounts,
 )
 from nlp.assemble.projects import DEPARTMENT_LABEL, PROJECT_LABEL, _ProjectTracker
-from nlp.assemble.prose import PROSE_MIN_CHARS, _prose_block, _prose_in_table
+from nlp.assemble.prose import PROSE_MIN_CHARS, ProseReader
 from nlp.assemble.rows import NOT_APPLICABLE, OPERATOR_CELL, QUALITATIVE_OPERATOR
 from nlp.assemble.tables import _indicator_cells
 from nlp.blocks import TableView
@@ -106,11 +106,14 @@ def assemble(
     """
     if model is None and use_model:
         model = load_default_model()
-    kind = document_kind(document.text[:400])
     prevailing = _prevailing_unit(tables)
     projects = _ProjectTracker(document, tables)
     indicators: list[Indicator] = []
     amounts: list[Amount] = []
+    prose = ProseReader(
+        doc, document_kind(document.text[:400]), params.narrative, model,
+        indicators, amounts,
+    )  # fmt: skip
     table_of_block = {i: t for t in tables for i in t.block_indices}
     for index, block in enumerate(document.blocks):
         table = table_of_block.get(index)
@@ -120,20 +123,7 @@ def assemble(
             project = projects.before(table)
             used = _indicator_cells(table, project, doc, params, indicators)
             _table_amounts(table, doc, prevailing, used, amounts)
-            _prose_in_table(
-                table, used, document, doc, kind, project, params, indicators, amounts,
-                model,
-            )  # fmt: skip
+            prose.table_cells(table, used, document, project)
         elif block.kind in ("paragraph", "heading"):
-            _prose_block(
-                block,
-                document,
-                doc,
-                kind,
-                projects.current(index),
-                params,
-                indicators,
-                amounts,
-                model,
-            )
+            prose.block(block, projects.current(index))
     return tuple(indicators), tuple(amounts)

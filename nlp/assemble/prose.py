@@ -7,8 +7,7 @@ record's source is the sentence around the hit, with its span in the document.
 
 from __future__ import annotations
 
-import dataclasses
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 from nlp.blocks import TableView, is_number_cell, unit_of_line
 from nlp.classify import SpanScorer, Statement, StatementKind, find_statements
@@ -17,127 +16,107 @@ from nlp.normalize.amounts import find_amounts
 from nlp.normalize.target import normalize_target
 from nlp.records import Amount, Indicator, Source
 
-if TYPE_CHECKING:
-    from nlp.assemble import AssemblyParams
-
 PROSE_MIN_CHARS = 8
 
 
-def _prose_in_table(
-    table: TableView,
-    used: set[tuple[int, int]],
-    document: Document,
-    doc: str,
-    kind: StatementKind,
-    project: str | None,
-    params: AssemblyParams,
-    indicators: list[Indicator],
-    amounts: list[Amount],
-    model: SpanScorer | None = None,
-) -> None:
-    """Statements and amounts in table cells that hold prose."""
-    for row in table.rows:
-        for col, text in enumerate(row.cells):
-            span = row.spans[col]
-            if (row.index, col) in used or not row.origin[col] or span is None:
-                continue
-            if is_number_cell(text) or len(text.strip()) < PROSE_MIN_CHARS:
-                continue
-            if unit_of_line(text):
-                continue
-            source = Source(
-                text=text.strip(),
-                page=row.page,
-                table=table.index,
-                row=row.index,
-                span=span,
-                bbox=row.bbox,
+@dataclass(slots=True)
+class ProseReader:
+    """Reads prose of one document into indicator and amount records.
+
+    Attributes:
+        doc: the document's name in records.
+        kind: the document's default statement kind ("target" or "actual").
+        rule_confidence: confidence of a statement the rules found.
+        model: the span model, or None for the rules alone; with a model, a
+            statement's confidence is the model's.
+        indicators: records found so far.
+        amounts: records found so far.
+    """
+
+    doc: str
+    kind: StatementKind
+    rule_confidence: float
+    model: SpanScorer | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+
+    def table_cells(
+        self,
+        table: TableView,
+        used: set[tuple[int, int]],
+        document: Document,
+        project: str | None,
+    ) -> None:
+        """Statements and amounts in the table's cells that hold prose."""
+        for row in table.rows:
+            for col, text in enumerate(row.cells):
+                span = row.spans[col]
+                if (row.index, col) in used or not row.origin[col] or span is None:
+                    continue
+                if not _is_prose_cell(text):
+                    continue
+                source = Source(
+                    text=text.strip(), page=row.page, table=table.index,
+                    row=row.index, span=span, bbox=row.bbox,
+                )  # fmt: skip
+                self.text(document.text[span[0] : span[1]], span[0], source, project)
+
+    def block(self, block: Block, project: str | None) -> None:
+        """Statements and amounts in a paragraph or heading."""
+        prov = block.prov[0] if block.prov else None
+        if prov is None or prov.span is None:
+            return
+        source = Source(text=block.text, page=prov.page, bbox=prov.bbox)
+        self.text(block.text, prov.span[0], source, project)
+
+    def text(self, text: str, offset: int, source: Source, project: str | None) -> None:
+        """Records for ``text``, found at ``offset`` in the document."""
+        for statement in find_statements(text, self.kind, self.model):
+            self.indicators.append(
+                self._statement_record(statement, text, offset, source, project)
             )
-            _prose(
-                document.text[span[0] : span[1]],
-                span[0],
-                source,
-                doc,
-                kind,
-                project,
-                params,
-                indicators,
-                amounts,
-                model,
+        for found in find_amounts(text):
+            self.amounts.append(
+                Amount(
+                    doc=self.doc,
+                    money=found.money,
+                    subject=found.subject,
+                    column=None,
+                    source=_sentence_source(
+                        source, text, offset, found.start, found.end
+                    ),
+                )
             )
 
-
-def _prose_block(
-    block: Block,
-    document: Document,
-    doc: str,
-    kind: StatementKind,
-    project: str | None,
-    params: AssemblyParams,
-    indicators: list[Indicator],
-    amounts: list[Amount],
-    model: SpanScorer | None = None,
-) -> None:
-    prov = block.prov[0] if block.prov else None
-    if prov is None or prov.span is None:
-        return
-    start = prov.span[0]
-    source = Source(text=block.text, page=prov.page, bbox=prov.bbox)
-    _prose(
-        block.text, start, source, doc, kind, project, params, indicators, amounts,
-        model,
-    )  # fmt: skip
-
-
-def _prose(
-    text: str,
-    offset: int,
-    source: Source,
-    doc: str,
-    kind: StatementKind,
-    project: str | None,
-    params: AssemblyParams,
-    indicators: list[Indicator],
-    amounts: list[Amount],
-    model: SpanScorer | None = None,
-) -> None:
-    for statement in find_statements(text, kind, model):
-        record = _statement_record(
-            statement, text, offset, source, doc, project, params
+    def _statement_record(
+        self,
+        statement: Statement,
+        text: str,
+        offset: int,
+        source: Source,
+        project: str | None,
+    ) -> Indicator:
+        confidence = (
+            statement.confidence if self.model is not None else self.rule_confidence
         )
-        if model is not None:  # the model's probability is the confidence
-            record = dataclasses.replace(record, confidence=statement.confidence)
-        indicators.append(record)
-    for found in find_amounts(text):
-        amounts.append(
-            Amount(
-                doc=doc,
-                money=found.money,
-                subject=found.subject,
-                column=None,
-                source=_sentence_source(source, text, offset, found.start, found.end),
-            )
-        )
+        return Indicator(
+            doc=self.doc, metric=statement.metric, project=project,
+            source=_sentence_source(
+                source, text, offset, statement.start, statement.end
+            ),
+            target_raw=statement.target_raw,
+            target=normalize_target(statement.target_raw),
+            confidence=confidence, kind=statement.kind,
+        )  # fmt: skip
 
 
-def _statement_record(
-    statement: Statement,
-    text: str,
-    offset: int,
-    source: Source,
-    doc: str,
-    project: str | None,
-    params: AssemblyParams,
-) -> Indicator:
-    return Indicator(
-        doc=doc, metric=statement.metric, project=project,
-        source=_sentence_source(source, text, offset, statement.start, statement.end),
-        target_raw=statement.target_raw,
-        target=normalize_target(statement.target_raw),
-        confidence=min(statement.confidence, params.narrative)
-        if statement.confidence < 1 else params.narrative,
-        kind=statement.kind,
-    )  # fmt: skip
+def _is_prose_cell(text: str) -> bool:
+    """A cell of running text: not a figure, not a unit line, not a short label."""
+    return (
+        not is_number_cell(text)
+        and len(text.strip()) >= PROSE_MIN_CHARS
+        and not unit_of_line(text)
+    )
 
 
 _SENTENCE_END = "。；;！？\n"
