@@ -509,3 +509,18 @@ def test_quantity_column_beside_a_unit_price_column_is_not_money() -> None:
         "2500.00",
         "3450000.00",
     ]
+
+
+def test_scores_in_a_self_evaluation_table_are_not_amounts() -> None:
+    # 分值 and 得分 are points; the table's 万元 unit line does not make them money.
+    result = extract(
+        "金额单位：万元\n\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "产出指标\t数量指标\t改造公厕数量\t≥120座\t126座\t10\t10\n"
+        "总分\t\t\t\t\t100\t97.76\n"
+    )
+    assert result.amounts == ()
+    assert [(i.metric, i.kind) for i in result.indicators] == [
+        ("改造公厕数量", "target"),
+        ("改造公厕数量", "actual"),
+    ]

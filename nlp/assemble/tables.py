@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from nlp.assemble.rows import _Levels, _read_row, _records_for_row
-from nlp.blocks import GridRow, Section, TableView
+from nlp.blocks import GridRow, Section, TableView, is_number_cell
 from nlp.records import Indicator
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ def _indicator_cells(
     levels = _Levels()
     for section in table.sections:
         labels = _repeated_labels(table.rows[section.start : section.end], section)
+        role_cols = {col for col, _ in section.roles}
         for col in range(table.n_cols):
             used.add((section.header_row, col))
         for row in table.rows[section.start : section.end]:
@@ -40,6 +41,13 @@ def _indicator_cells(
                 continue
             reading, confidence = _read_row(row, section, labels, levels, params)
             used.update((row.index, c) for c in reading.used_cols)
+            # The figures of an indicator row are targets, actuals and scores
+            # (分值, 得分), never amounts; its prose cells stay open to prose.
+            used.update(
+                (row.index, c)
+                for c, text in enumerate(row.cells)
+                if c in role_cols or is_number_cell(text)
+            )
             levels.update(reading.level1, reading.level2)
             out.extend(
                 _records_for_row(reading, levels, row, table, project, doc, confidence)
