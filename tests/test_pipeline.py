@@ -160,7 +160,7 @@ def _stages_raising(exc: Exception) -> Callable[[], tuple[Callable, ...]]:
     def recover_tables(document: Any) -> tuple:
         return ()
 
-    def assemble(document: Any, tables: Any, doc: str) -> tuple:
+    def assemble(document: Any, tables: Any, doc: str, use_model: bool) -> tuple:
         raise exc
 
     def check(indicators: Any, amounts: Any) -> tuple:

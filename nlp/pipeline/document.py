@@ -8,7 +8,6 @@ for text given as a string, and :func:`extract` accepts either.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -33,14 +32,6 @@ def _stage_functions() -> tuple[Callable, Callable, Callable]:
     from nlp.check import check
 
     return recover_tables, assemble, check
-
-
-def _accepts(fn: Callable, parameter: str) -> bool:
-    """True when ``fn`` takes a keyword argument called ``parameter``."""
-    try:
-        return parameter in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def _run_stages(
@@ -70,12 +61,9 @@ def _run_stages(
         with timer.stage("tables"):
             tables = recover_tables(document)
         with timer.stage("assemble"):
-            if _accepts(assemble, "use_model"):
-                indicators, amounts = assemble(
-                    document, tables, doc, use_model=options.use_model
-                )
-            else:
-                indicators, amounts = assemble(document, tables, doc)
+            indicators, amounts = assemble(
+                document, tables, doc, use_model=options.use_model
+            )
         with timer.stage("check"):
             checks = check(indicators, amounts)
     except UnsupportedFormatError as exc:
