@@ -17,7 +17,8 @@ strings with their value in yuan (:data:`AMOUNT_CASES`) and paragraphs with the
 values of every amount in them (:data:`PARAGRAPH_CASES`).
 
 Timing: one warm-up pass, then ``--repeats`` timed passes over all inputs with
-:func:`time.perf_counter`; best and median calls per second are reported.
+:func:`time.perf_counter`, zhibiao and JioNLP taking turns pass by pass; best and
+median calls per second are reported.
 """
 
 from __future__ import annotations
@@ -187,24 +188,33 @@ def load_inputs(path: Path) -> tuple[list[str], list[str], list[str]]:
     return targets, amounts, paragraphs
 
 
+def _timed_pass(fn: Callable[[str], Any], inputs: Sequence[str]) -> float:
+    """Seconds for one call of ``fn`` on every input (errors count as calls)."""
+    start = time.perf_counter()
+    for item in inputs:
+        try:
+            fn(item)
+        except Exception:
+            continue
+    return time.perf_counter() - start
+
+
 def calls_per_second(
-    fn: Callable[[str], Any], inputs: Sequence[str], repeats: int
-) -> tuple[float, float]:
-    """Best and median calls/s of ``fn`` over ``inputs`` (errors count as calls)."""
+    fns: Sequence[Callable[[str], Any]], inputs: Sequence[str], repeats: int
+) -> list[tuple[float, float]]:
+    """Best and median calls/s of each of ``fns`` over ``inputs``.
 
-    def one_pass() -> float:
-        start = time.perf_counter()
-        for item in inputs:
-            try:
-                fn(item)
-            except Exception:
-                continue
-        return time.perf_counter() - start
-
-    one_pass()  # warm-up: imports, regex caches, lazy dictionaries
-    times = [one_pass() for _ in range(repeats)]
+    The functions take turns, pass by pass, so a change in the machine's load
+    falls on all of them alike and their ratio stays fair.
+    """
+    for fn in fns:
+        _timed_pass(fn, inputs)  # warm-up: imports, regex caches, lazy dictionaries
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, seconds in zip(fns, times, strict=True):
+            seconds.append(_timed_pass(fn, inputs))
     n = len(inputs)
-    return n / min(times), n / statistics.median(times)
+    return [(n / min(t), n / statistics.median(t)) for t in times]
 
 
 # -- adapters: the same question asked of both libraries --------------------------
@@ -299,25 +309,29 @@ def run(seeds: Path, repeats: int) -> list[dict[str, Any]]:
     except ImportError:
         log.info("nlp.normalize.target is not available: normalize_target skipped")
     else:
-        best, median = calls_per_second(normalize_target, targets, repeats)
-        rows.append(
-            {"name": "normalize_target", "n": len(targets), "ours": (best, median)}
-        )
+        (ours,) = calls_per_second([normalize_target], targets, repeats)
+        rows.append({"name": "normalize_target", "n": len(targets), "ours": ours})
 
     row: dict[str, Any] = {"name": "parse_money", "n": len(amounts)}
-    row["ours"] = calls_per_second(parse_money, amounts, repeats)
     row["right"] = (score_money(ours_money), len(AMOUNT_CASES))
-    if jio is not None:
-        row["jio"] = calls_per_second(jio.parse_money, amounts, repeats)
+    if jio is None:
+        (row["ours"],) = calls_per_second([parse_money], amounts, repeats)
+    else:
+        row["ours"], row["jio"] = calls_per_second(
+            [parse_money, jio.parse_money], amounts, repeats
+        )
         row["jio_right"] = score_money(jio_money(jio))
     rows.append(row)
 
     row = {"name": "find_amounts", "n": len(paragraphs)}
-    row["ours"] = calls_per_second(find_amounts, paragraphs, repeats)
     row["find"] = score_find(ours_find)
-    if jio is not None:
-        row["jio"] = calls_per_second(
-            lambda t: jio.ner.extract_money(t, with_parsing=True), paragraphs, repeats
+    if jio is None:
+        (row["ours"],) = calls_per_second([find_amounts], paragraphs, repeats)
+    else:
+        row["ours"], row["jio"] = calls_per_second(
+            [find_amounts, lambda t: jio.ner.extract_money(t, with_parsing=True)],
+            paragraphs,
+            repeats,
         )
         row["jio_find"] = score_find(jio_find(jio))
     rows.append(row)

@@ -89,6 +89,31 @@ class Money:
         }
 
 
+# Slot setters of Money, for money_written_cny: a frozen dataclass's __init__ makes
+# one object.__setattr__ call a field, a third of parse_money's time on table cells.
+_NEW = object.__new__
+_SET_MONEY = tuple(
+    getattr(Money, name).__set__
+    for name in ("text", "value", "value_max", "currency", "approx", "unit_source")
+)
+
+
+def money_written_cny(text: str, value: Decimal) -> Money:
+    """``Money(text, value)``, built by setting its slots directly.
+
+    The record is the same (equal, hashable, frozen); only construction is faster.
+    """
+    money = _NEW(Money)
+    set_text, set_value, set_max, set_currency, set_approx, set_source = _SET_MONEY
+    set_text(money, text)
+    set_value(money, value)
+    set_max(money, None)
+    set_currency(money, "CNY")
+    set_approx(money, "exact")
+    set_source(money, "text")
+    return money
+
+
 @dataclass(frozen=True, slots=True)
 class AmountSpan:
     """A money mention found in running text.

@@ -5,6 +5,7 @@ Expected values are worked out by hand from the text (万元 × 10 000, 亿元 �
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from nlp.errors import ParseError
 from nlp.normalize.money import _parse_general, parse_money, parse_unit
+from nlp.records import Money, money_written_cny
 
 # Prose amounts with their unit, as written in the five seed documents.
 SEED_PROSE = [
@@ -391,16 +393,18 @@ def test_never_returns_a_float(text: str) -> None:
 
 @given(
     cents=st.integers(min_value=0, max_value=10**12),
-    sep=st.sampled_from(["", ","]),
-    space=st.sampled_from(["", " "]),
+    sep=st.sampled_from(["", ",", ", ", " ,", ",\n"]),
+    point=st.sampled_from(["", ".", ". ", ".\n"]),
+    space=st.sampled_from(["", " ", "\n\n"]),
     unit=st.sampled_from(["", "元", "万元", "亿元", "万", "亿"]),
     default=st.sampled_from([None, "元", "万元"]),
 )
 def test_fast_path_agrees_with_the_grammar(
-    cents: int, sep: str, space: str, unit: str, default: str | None
+    cents: int, sep: str, point: str, space: str, unit: str, default: str | None
 ) -> None:
     integer, fraction = f"{Decimal(cents) / 100:.2f}".split(".")
-    text = f"{_group(integer, sep)}.{fraction}{space}{unit}"
+    number = _group(integer, sep) + (f"{point}{fraction}" if point else "")
+    text = f"{number}{space}{unit}"
     spec = parse_unit(default) if default else None
     try:
         expected = _parse_general(text, spec, "table")
@@ -409,3 +413,13 @@ def test_fast_path_agrees_with_the_grammar(
             parse_money(text, default_unit=default)
         return
     assert parse_money(text, default_unit=default) == expected
+
+
+def test_hot_path_record_is_the_same_frozen_money() -> None:
+    fast = money_written_cny("746.1 万元", Decimal("7461000.0"))
+    plain = Money("746.1 万元", Decimal("7461000.0"))
+    assert fast == plain
+    assert hash(fast) == hash(plain)
+    assert repr(fast) == repr(plain)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.value = Decimal(0)  # type: ignore[misc]

@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from nlp.errors import ParseError
 from nlp.normalize.numerals import parse_chinese_number
-from nlp.records import Approx, Money, UnitSource
+from nlp.records import Approx, Money, UnitSource, money_written_cny
 
 # -- character folding ------------------------------------------------------------
 
@@ -183,17 +183,25 @@ AMOUNT_RE = re.compile(AMOUNT_BODY)
 PARSE_RE = re.compile(
     rf"\s*(?:(?P<pre0>{PRE_APPROX})[ \t]*)?(?P<sign>-)?[ \t]*{AMOUNT_BODY}\s*"
 )
-# The common shape, "1,742.74 万元", read without the full grammar; anything else
-# (OCR spaces, full-width forms, ranges, approximations) takes the general path.
+# The common shape, "1,742.74 万元", read without the full grammar, and the same
+# with OCR spaces or line breaks after a separator or the point ("87, 300. 0 万元",
+# as NUM allows), tried second; anything else (full-width forms, ranges,
+# approximations, other currencies) takes the general path. Groups: the number,
+# the unit.
 FAST_RE = re.compile(
-    r" ?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)? ?(万元|亿元|元|万|亿)?"
+    r" ?((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?) ?(万元|亿元|元|万|亿)?"
 )
+FAST_OCR_RE = re.compile(
+    r"\s*((?:[0-9]{1,3}(?:[ \t]*,\s*[0-9]{3})+(?![0-9])|[0-9]+)(?:\.\s*[0-9]+)?)"
+    r"\s*(万元|亿元|元|万|亿)?\s*"
+)
+_OCR_JUNK = str.maketrans("", "", ", \t\n\r\f\v")
 FAST_FACTORS = {
-    "万元": 10_000,
-    "亿元": 100_000_000,
-    "元": 1,
-    "万": 10_000,
-    "亿": 100_000_000,
+    "万元": Decimal(10_000),
+    "亿元": Decimal(100_000_000),
+    "元": Decimal(1),
+    "万": Decimal(10_000),
+    "亿": Decimal(100_000_000),
 }
 UNIT_SPEC_RE = re.compile(rf"\s*(?P<mult>{MULT})?\s*(?P<unit>{UNIT})?\s*")
 _NUM_JUNK = re.compile(r"[\s,，]")
@@ -398,22 +406,25 @@ def parse_money(
         ParseError: ``text`` is not an amount (empty, a year, a percentage, words),
             or has no unit and no ``default_unit`` was given. The message quotes it.
     """
-    fast = FAST_RE.fullmatch(text)
-    if fast is not None and fast[3] is not None:
-        # Inlined fast path: the common table and prose shape, written unit.
-        value = Decimal(fast[1].replace(",", "") + (fast[2] or ""))
-        return Money(text.strip(), value * FAST_FACTORS[fast[3]])
+    fast = FAST_RE.fullmatch(text) or FAST_OCR_RE.fullmatch(text)
+    if fast is not None:
+        number, unit = fast.groups()
+        if fast.re is FAST_RE:
+            value = Decimal(number.replace(",", ""))
+        else:  # OCR whitespace inside the number as well
+            value = Decimal(number.translate(_OCR_JUNK))
+        if unit is not None:  # inlined: the common table and prose shape
+            return money_written_cny(text.strip(), value * FAST_FACTORS[unit])
+        if default_unit is not None:
+            return _parse_fast(value, text, parse_unit(default_unit), default_source)
     default = parse_unit(default_unit) if default_unit is not None else None
-    if fast is not None and default is not None:
-        return _parse_fast(fast, text, default, default_source)
     return _parse_general(text, default, default_source)
 
 
 def _parse_fast(
-    m: re.Match[str], text: str, default: UnitSpec, source: UnitSource
+    value: Decimal, text: str, default: UnitSpec, source: UnitSource
 ) -> Money:
     """A bare number of the common shape, valued in the table's unit."""
-    value = Decimal(m[1].replace(",", "") + (m[2] or ""))
     return Money(
         text.strip(),
         value * default.factor,
