@@ -43,6 +43,8 @@ AMOUNT_SUFFIX = ".amounts.jsonl"
 SEARCH_SLACK = 40
 _KIND_LABEL = {"target": "TARGET", "actual": "ACTUAL"}
 _MEASURE_END = re.compile(r"(?:率|度|比例|比率|占比|数|数量)$")
+# Formats whose gold quotes lines of the file itself.
+RAW_TEXT_SUFFIXES = frozenset({".txt", ".md"})
 _NUMERIC_TARGET = re.compile(r"^[≥≤><]?\d+(?:\.\d+)?(?:%|[个次人项份件家户场名条])?$")
 
 
@@ -152,7 +154,9 @@ class _Aligner:
 
     def region(self, record: dict[str, Any]) -> tuple[int, int]:
         source = record.get("source") or {}
-        line = int(source.get("line") or 1)
+        if not source.get("line"):
+            return self._quoted_region(source.get("text") or "")
+        line = int(source["line"])
         start = self.line_starts[min(line, len(self.line_starts)) - 1]
         line_end = self.text.find("\n", start)
         line_end = len(self.text) if line_end < 0 else line_end
@@ -162,6 +166,20 @@ class _Aligner:
             start = found.start()  # the record quotes a sentence inside the line
         end = max(line_end, start + len(quoted)) + SEARCH_SLACK
         return start, min(len(self.text), end)
+
+    def _quoted_region(self, quoted: str) -> tuple[int, int]:
+        """Where a record without a line number quotes the document.
+
+        Rows are quoted with their cells joined by `` | ``; the document's text
+        joins them with tabs, which the whitespace-tolerant pattern matches once
+        the bars are gone. An unquoted or unfound record searches the whole text.
+        """
+        cells = " ".join(quoted.split(" | "))
+        found = _flexible(cells[:60]).search(self.text) if cells.strip() else None
+        if found is None:
+            return 0, len(self.text)
+        end = found.start() + len(cells) + SEARCH_SLACK
+        return found.start(), min(len(self.text), end)
 
     def place(
         self,
@@ -177,9 +195,19 @@ class _Aligner:
         begin = region[0] if after is None else after
         matches = list(_flexible(needle).finditer(self.text, begin, region[1]))
         # Whole cells first, then matches not cut out of a longer number.
-        matches.sort(key=lambda m: (not self._whole_cell(m), not self._whole_number(m)))
+        def rank(m: re.Match[str]) -> tuple[bool, bool]:
+            return not self._whole_cell(m), not self._whole_number(m)
+
+        matches.sort(key=rank)
+        # A 自评 row's target and actual records share their metric: a metric
+        # already placed is taken again rather than a worse-placed occurrence.
+        shared: re.Match[str] | None = None
         for match in matches:
             key = (match.start(), match.end(), label)
+            if shared is not None and rank(match) > rank(shared):
+                break
+            if key in self.used and label == "METRIC" and shared is None:
+                shared = match
             if key in self.used or not self._whole_number(match):
                 continue
             if label == "LEVEL" and not self._whole_cell(match):
@@ -191,6 +219,8 @@ class _Aligner:
             self.spans.append(key)
             self.report.aligned[label] += 1
             return match.end()
+        if shared is not None:
+            return shared.end()
         if required:
             self.report.failed[label] += 1
             line = self.text.count("\n", 0, region[0]) + 1
@@ -245,7 +275,7 @@ def align_document(
     indicators = _read_jsonl(gold_dir / f"{stem}{INDICATOR_SUFFIX}")
     amounts = _read_jsonl(gold_dir / f"{stem}{AMOUNT_SUFFIX}")
     doc = next((r["doc"] for r in indicators + amounts if r.get("doc")), f"{stem}.txt")
-    text = (corpus_dir / doc).read_text(encoding="utf-8")
+    text = corpus_text(corpus_dir / doc)
     aligner = _Aligner(doc, text, report)
     for record in indicators:
         aligner.indicator(record)
@@ -269,30 +299,56 @@ def align_document(
     return examples
 
 
-def load_examples(
-    annotations: Path,
-) -> tuple[list[Example], AlignmentReport]:
-    """Every gold example of an annotations folder (``gold/`` and ``corpus/``).
+def corpus_text(path: Path) -> str:
+    """The text a corpus file's gold offsets refer to.
 
-    Args:
-        annotations: the folder holding ``gold/`` and ``corpus/``.
-
-    Returns:
-        (examples in document and line order, alignment report).
+    Text files are read as they are (their gold quotes lines of the file); other
+    formats (HTML, DOCX, XLSX) as the reader's ``Document.text``, where a table row
+    is one line of tab-separated cells.
     """
+    if path.suffix.lower() in RAW_TEXT_SUFFIXES:
+        return path.read_text(encoding="utf-8")
+    from nlp.read import read_document
+
+    return read_document(path, name=path.name).text
+
+
+def annotation_sets(annotations: Path) -> list[Path]:
+    """The annotated sets under ``annotations``: it and each subfolder that holds
+    ``gold/`` and ``corpus/`` (``annotations/``, ``annotations/heldout`` …)."""
     annotations = Path(annotations)
-    gold_dir, corpus_dir = annotations / "gold", annotations / "corpus"
-    stems = sorted(
+    candidates = [annotations, *sorted(p for p in annotations.iterdir() if p.is_dir())]
+    return [p for p in candidates if (p / "gold").is_dir() and (p / "corpus").is_dir()]
+
+
+def _gold_stems(gold_dir: Path) -> list[str]:
+    return sorted(
         {
             p.name[: -len(INDICATOR_SUFFIX)]
             for p in gold_dir.glob(f"*{INDICATOR_SUFFIX}")
         }
         | {p.name[: -len(AMOUNT_SUFFIX)] for p in gold_dir.glob(f"*{AMOUNT_SUFFIX}")}
     )
+
+
+def load_examples(
+    annotations: Path,
+) -> tuple[list[Example], AlignmentReport]:
+    """Every gold example of every annotated set under a folder.
+
+    Args:
+        annotations: a folder holding ``gold/`` and ``corpus/``, or subfolders that
+            do (:func:`annotation_sets`).
+
+    Returns:
+        (examples in set, document and line order, alignment report).
+    """
     report = AlignmentReport()
     examples: list[Example] = []
-    for stem in stems:
-        examples += align_document(stem, gold_dir, corpus_dir, report)
+    for folder in annotation_sets(annotations):
+        gold_dir, corpus_dir = folder / "gold", folder / "corpus"
+        for stem in _gold_stems(gold_dir):
+            examples += align_document(stem, gold_dir, corpus_dir, report)
     _count_off_token(examples, report)
     return examples, report
 

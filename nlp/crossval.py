@@ -36,7 +36,7 @@ from nlp.classify import (
     find_statements,
     score_spans,
 )
-from nlp.corpus import Example, load_examples
+from nlp.corpus import Example, annotation_sets, load_examples
 from nlp.evaluate import MEASURES as EVAL_MEASURES
 from nlp.evaluate import Score, is_narrative, load_gold, match
 from nlp.train import fit_model
@@ -62,6 +62,7 @@ class FoldResult:
 
     Attributes:
         doc: the held-out document.
+        set_name: the annotated set it belongs to.
         narrative: run → measure → Score on narrative indicators.
         table: run → Score of table triples.
         kind_agree: run → (matched narrative records whose kind agrees, matched).
@@ -70,6 +71,7 @@ class FoldResult:
     """
 
     doc: str
+    set_name: str = ""
     narrative: dict[str, dict[str, Score]] = field(default_factory=dict)
     table: dict[str, Score] = field(default_factory=dict)
     kind_agree: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -177,52 +179,89 @@ def _span_scores(examples: Sequence[Example], predict: Any) -> dict[str, Score]:
     return scores
 
 
-def cross_validate(annotations: Path, seed: int = 0) -> list[FoldResult]:
-    """Run every fold.
+@dataclass(frozen=True, slots=True)
+class GoldDocument:
+    """One annotated document: its set folder, name and gold records."""
+
+    folder: Path
+    doc: str
+    records: dict[str, list[dict[str, Any]]]
+
+    @property
+    def set_name(self) -> str:
+        """The set's folder name (``annotations`` for the development corpus)."""
+        return self.folder.name
+
+
+def gold_documents(annotations: Path) -> list[GoldDocument]:
+    """Every annotated document of every set under ``annotations``, set by set."""
+    return [
+        GoldDocument(folder, doc, records)
+        for folder in annotation_sets(annotations)
+        for doc, records in sorted(load_gold(folder / "gold").items())
+    ]
+
+
+def cross_validate(
+    annotations: Path, seed: int = 0, workers: int = 1
+) -> list[FoldResult]:
+    """Run every fold: each document held out once, over every annotated set.
 
     Args:
-        annotations: folder holding ``gold/`` and ``corpus/``.
+        annotations: folder holding ``gold/`` and ``corpus/``, or sets that do.
         seed: training seed.
+        workers: folds run in this many processes (results do not depend on it).
 
     Returns:
-        One result per document, sorted by name.
+        One result per document, in set and name order.
     """
+    examples, _ = load_examples(annotations)
+    documents = gold_documents(annotations)
+    jobs = [(examples, document, seed) for document in documents]
+    if workers <= 1:
+        return [_fold(*job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_fold, *zip(*jobs, strict=True)))
+
+
+def _fold(examples: Sequence[Example], document: GoldDocument, seed: int) -> FoldResult:
+    """Train without ``document``, then score it rules only and rules + model."""
     import time
 
-    annotations = Path(annotations)
-    examples, _ = load_examples(annotations)
-    gold = load_gold(annotations / "gold")
-    results = []
-    for doc in sorted(gold):
-        start = time.perf_counter()
-        train = [e for e in examples if e.doc != doc]
-        held_out = [e for e in examples if e.doc == doc]
-        classifier, _facts = fit_model(train, seed=seed)
-        from nlp.classify import ModelParams
+    from nlp.classify import ModelParams
 
-        model = classifier.export(ModelParams(), {})
-        result = FoldResult(doc=doc, seconds=round(time.perf_counter() - start, 2))
-        gold_records = gold[doc]["indicator"]
-        for run, used in (("rules", None), ("model", model)):
-            pred = _extract(annotations / "corpus" / doc, doc, used)
-            g_narr = [r for r in gold_records if is_narrative_indicator(r)]
-            p_narr = [r for r in pred if is_narrative_indicator(r)]
-            result.narrative[run] = {
-                name: _score(g_narr, p_narr, name) for name in NARRATIVE_MEASURES
-            }
-            result.table[run] = _score(
-                [r for r in gold_records if not is_narrative_indicator(r)],
-                [r for r in pred if not is_narrative_indicator(r)],
-                "triple",
-            )
-            result.kind_agree[run] = _kind_agreement(g_narr, p_narr)
-        result.spans["rules"] = _span_scores(held_out, _rule_spans)
-        result.spans["model"] = _span_scores(
-            held_out, lambda e, m=model: _model_spans(e, m)
+    start = time.perf_counter()
+    doc = document.doc
+    train = [e for e in examples if e.doc != doc]
+    held_out = [e for e in examples if e.doc == doc]
+    classifier, _facts = fit_model(train, seed=seed)
+    model = classifier.export(ModelParams(), {})
+    result = FoldResult(
+        doc=doc,
+        set_name=document.set_name,
+        seconds=round(time.perf_counter() - start, 2),
+    )
+    gold_records = document.records["indicator"]
+    g_narr = [r for r in gold_records if is_narrative_indicator(r)]
+    g_table = [r for r in gold_records if not is_narrative_indicator(r)]
+    for run, used in (("rules", None), ("model", model)):
+        pred = _extract(document.folder / "corpus" / doc, doc, used)
+        p_narr = [r for r in pred if is_narrative_indicator(r)]
+        result.narrative[run] = {
+            name: _score(g_narr, p_narr, name) for name in NARRATIVE_MEASURES
+        }
+        result.table[run] = _score(
+            g_table, [r for r in pred if not is_narrative_indicator(r)], "triple"
         )
-        logger.info("%s: fold done in %.1f s", doc, result.seconds)
-        results.append(result)
-    return results
+        result.kind_agree[run] = _kind_agreement(g_narr, p_narr)
+    result.spans["rules"] = _span_scores(held_out, _rule_spans)
+    result.spans["model"] = _span_scores(
+        held_out, lambda e, m=model: _model_spans(e, m)
+    )
+    logger.info("%s: fold done in %.1f s", doc, result.seconds)
+    return result
 
 
 # --- rendering ----------------------------------------------------------------
@@ -239,6 +278,10 @@ def _cell(score: Score) -> str:
     return f"{score.f1:.3f} ({score.tp}/{score.fp}/{score.fn})"
 
 
+def _sets(results: Sequence[FoldResult]) -> list[str]:
+    return list(dict.fromkeys(r.set_name for r in results))
+
+
 def render_markdown(results: Sequence[FoldResult]) -> str:
     """The fold results as Markdown tables (F1 with TP/FP/FN)."""
     lines = [
@@ -246,23 +289,28 @@ def render_markdown(results: Sequence[FoldResult]) -> str:
         "",
         "F1 (TP/FP/FN) of the `triple` key; rules only vs rules + model.",
         "",
-        "| document | rules | rules + model | Δ F1 | kind agrees (rules → model) |",
-        "| --- | --- | --- | --- | --- |",
+        "| set | document | rules | rules + model | Δ F1 | kind agrees "
+        "(rules → model) |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         rules, model = r.narrative["rules"]["triple"], r.narrative["model"]["triple"]
         ka_r, ka_m = r.kind_agree["rules"], r.kind_agree["model"]
         lines.append(
-            f"| {r.doc} | {_cell(rules)} | {_cell(model)} | "
+            f"| {r.set_name} | {r.doc} | {_cell(rules)} | {_cell(model)} | "
             f"{model.f1 - rules.f1:+.3f} | {ka_r[0]}/{ka_r[1]} → {ka_m[0]}/{ka_m[1]} |"
         )
-    for name in NARRATIVE_MEASURES:
-        rules = _total([r.narrative["rules"][name] for r in results])
-        model = _total([r.narrative["model"][name] for r in results])
-        lines.append(
-            f"| **all ({name})** | {_cell(rules)} | {_cell(model)} | "
-            f"{model.f1 - rules.f1:+.3f} | |"
-        )
+    groups = [
+        (name, [r for r in results if r.set_name == name]) for name in _sets(results)
+    ]
+    for label, group in [*groups, ("all sets", list(results))]:
+        for name in NARRATIVE_MEASURES:
+            rules = _total([r.narrative["rules"][name] for r in group])
+            model = _total([r.narrative["model"][name] for r in group])
+            lines.append(
+                f"| **{label}** | **{name}** | {_cell(rules)} | {_cell(model)} | "
+                f"{model.f1 - rules.f1:+.3f} | |"
+            )
     lines += [
         "",
         "### Table triples (must not drop)",
@@ -306,7 +354,7 @@ def render_markdown(results: Sequence[FoldResult]) -> str:
         cells = " | ".join(f"{r.spans['model'][label].f1:.3f}" for label in LABELS)
         lines.append(f"| {r.doc} | {cells} |")
     seconds = sum(r.seconds for r in results)
-    lines += ["", f"Training time over the five folds: {seconds:.1f} s.", ""]
+    lines += ["", f"Training time over the {len(results)} folds: {seconds:.1f} s.", ""]
     return "\n".join(lines)
 
 
@@ -315,11 +363,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nlp.crossval")
     parser.add_argument("--annotations", type=Path, default=Path("annotations"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=1, help="folds in parallel")
     parser.add_argument("--markdown", type=Path, help="write the tables here")
     parser.add_argument("--card", type=Path, help="model folder: write scores.md")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    results = cross_validate(args.annotations, seed=args.seed)
+    results = cross_validate(args.annotations, seed=args.seed, workers=args.workers)
     text = render_markdown(results)
     logger.info("\n%s", text)
     if args.markdown:

@@ -119,3 +119,36 @@ def test_count_with_a_wan_multiplier_is_a_statement_not_money() -> None:
     ]
     assert found == [("线上课程点播次数", "超过50万次"), ("培训课时数", "48600学时")]
     assert find_statements("全年执行数 8.47 万元。") == []
+
+
+def _lead_in_examples() -> list:
+    """Statements after lead-in verbs the rules do not list, metric marked without."""
+    from nlp.corpus import Example, SpanLabel
+
+    leads = ("进一步提高", "持续提升", "有效提高", "进一步提升", "不断提高", "")
+    metrics = ("群众满意度", "信息准确率", "采购执行率", "按时办结率", "档案合格率")
+    examples = []
+    for lead in leads:
+        for number, metric in enumerate(metrics, start=90):
+            if (lead, metric) == ("持续提升", "档案合格率"):
+                continue  # the sentence the test reads
+            value = f"达到{number}%"
+            text = f"{lead}{metric}{value}。"
+            metric_end = len(lead) + len(metric)
+            spans = [
+                SpanLabel(len(lead), metric_end, "METRIC"),
+                SpanLabel(metric_end, metric_end + len(value), "TARGET"),
+            ]
+            examples.append(Example("fixture.txt", len(examples) + 1, text, spans))
+    return examples
+
+
+def test_model_moves_a_rule_metric_start_past_an_unlisted_lead_in():
+    from nlp.train import fit_model
+
+    classifier, _ = fit_model(_lead_in_examples(), seed=0)
+    model = classifier.export(ModelParams(), {})
+    text = "持续提升档案合格率不低于96%。"
+    assert [s.metric for s in find_statements(text, "target")] == ["持续提升档案合格率"]
+    found = find_statements(text, "target", model)
+    assert [(s.metric, s.target_raw) for s in found] == [("档案合格率", "不低于96%")]

@@ -47,7 +47,7 @@ class ModelParams:
 
     context: int = 4
     ngram_max: int = 3
-    max_metric_tokens: int = 6
+    max_metric_tokens: int = 10
     keep_rule: float = 0.01
     keep_extra: float = 0.5
 

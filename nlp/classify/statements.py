@@ -1,9 +1,12 @@
 """Statements from text: the rules alone, or candidates the span model scores.
 
-With a model, a metric candidate directly followed by a value candidate is a
-statement when P(METRIC) × P(TARGET or ACTUAL) clears the threshold (lower for pairs
-the rules proposed); the larger of P(TARGET) and P(ACTUAL) gives the kind and the
-product is the confidence. Overlapping statements keep the best.
+With a model, each value candidate is paired with the metric candidate ending
+right before it that the model finds likeliest (so for a statement the rules found,
+the model decides where its metric starts: after a lead-in verb the rules do not
+list, say). A pair is a statement when P(METRIC) × P(TARGET or ACTUAL) clears the
+threshold (lower for statements the rules found); the larger of P(TARGET) and
+P(ACTUAL) gives the kind and the product is the confidence. Overlapping statements
+keep the rules' first, then the best.
 """
 
 from __future__ import annotations
@@ -118,12 +121,28 @@ def _model_statements(
         options = metrics_ending.get(metric_end)
         if not options:
             continue
-        rule_metrics = [o for o in options if "rule-metric" in o.candidate.sources]
-        if rule_metrics and "rule-value" in value.candidate.sources:
-            pairs.append(_pair(text, rule_metrics[0], value, model.params, True))
-        metric = max(options, key=lambda s: (s.p("METRIC"), -s.candidate.start))
-        pairs.append(_pair(text, metric, value, model.params, False))
+        metric = _likeliest_metric(options)
+        if "rule-value" in value.candidate.sources and any(
+            "rule-metric" in o.candidate.sources for o in options
+        ):
+            # The rules found this statement; the model says where its metric
+            # starts (the rule's own start unless another is likelier).
+            pairs.append(_pair(text, metric, value, model.params, True))
+        else:
+            pairs.append(_pair(text, metric, value, model.params, False))
     return _best_non_overlapping([p for p in pairs if p is not None])
+
+
+def _likeliest_metric(options: Sequence[ScoredSpan]) -> ScoredSpan:
+    """The option the model likes best as a metric; the rule's own on a tie."""
+    return max(
+        options,
+        key=lambda s: (
+            s.p("METRIC"),
+            "rule-metric" in s.candidate.sources,
+            -s.candidate.start,
+        ),
+    )
 
 
 def _pair(
