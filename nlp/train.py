@@ -377,7 +377,8 @@ and token features scores them (`nlp/classify/`, `nlp/train.py`).
 
 - Files: `config.json` (labels, biases, settings, these facts), `features.json`
   (feature names), `coef.npy` (weights, float32). No pickle.
-- Training data: the gold of `annotations/` ({meta["examples"]} corpus lines,
+- Training data: the gold of every annotated set under `annotations/` (the
+  development corpus and the held-out sets; {meta["examples"]} corpus lines,
   {aligned} spans aligned, {failed} not found in their source line), plus
   {meta["synthetic"]} template sentences; SHA-256 of the gold examples
   `{meta["data_hash"]}`.
@@ -387,13 +388,17 @@ and token features scores them (`nlp/classify/`, `nlp/train.py`).
 - Share of gold spans a candidate covers: {recall}.
 - Estimator: {meta["estimator"]}.
 
-## Scores (leave-one-document-out)
+## Scores (leave-one-document-out over every annotated document)
 
 {scores}
 ## Limits
 
-- Five documents from two cities; the model has seen no other region's phrasing
-  except through templates filled with this vocabulary.
+- 25 documents: five published ones from two cities and twenty invented ones, one
+  from each of twenty other provinces, written to test generalisation; real
+  documents will bring phrasings none of them has.
+- The model moves a rule statement's metric start and keeps or drops pairs; a
+  statement the candidates miss (a measure word outside the generator's list, a
+  value with a unit it does not know) stays missed.
 - Candidates bound recall: a metric the generators do not propose cannot be found.
 - Target vs actual is learned from local context and the document's kind; a report
   quoting its own targets is the hard case.
