@@ -152,3 +152,41 @@ def test_model_moves_a_rule_metric_start_past_an_unlisted_lead_in():
     assert [s.metric for s in find_statements(text, "target")] == ["持续提升档案合格率"]
     found = find_statements(text, "target", model)
     assert [(s.metric, s.target_raw) for s in found] == [("档案合格率", "不低于96%")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what a number leaves before the measure is not part of the name
+        (
+            "（1）衔接资金用于产业发展的比例不低于55％；",
+            ("衔接资金用于产业发展的比例", "不低于55％"),
+        ),
+        ("确保2024年部门预算执行率不低于96%。", ("部门预算执行率", "不低于96%")),
+        ("在工作开展1年内支出达标率达到95%以上。", ("支出达标率", "达到95%以上")),
+        # 全年 is a lead-in (guideline rule 4)
+        ("全年拨付及时率100%，未发现问题。", ("拨付及时率", "100%")),
+        # an age or type qualifier is part of the name
+        (
+            "65岁及以上老年人健康管理率不低于72%。",
+            ("65岁及以上老年人健康管理率", "不低于72%"),
+        ),
+        ("2型糖尿病患者规范管理率达到65%。", ("2型糖尿病患者规范管理率", "达到65%")),
+        (
+            "全年0—6岁儿童健康管理率达到85%以上。",
+            ("0—6岁儿童健康管理率", "达到85%以上"),
+        ),
+        # 保持 without 在, and scores in 分
+        ("项目绩效自评覆盖率保持100%。", ("项目绩效自评覆盖率", "保持100%")),
+        ("综合满意度为94.6分。", ("综合满意度", "为94.6分")),
+    ],
+)
+def test_rule_statements_on_unseen_phrasings(text: str, expected: tuple) -> None:
+    assert [(s.metric, s.target_raw) for s in find_statements(text, "target")] == [
+        expected
+    ]
+
+
+def test_other_numbers_still_end_a_measure() -> None:
+    found = find_statements("完成培训12场次，参训率为98%。", "target")
+    assert [(s.metric, s.target_raw) for s in found] == [("参训率", "为98%")]

@@ -16,18 +16,25 @@ StatementKind = Literal["target", "actual"]
 # A measure: Chinese text (quotes and brackets allowed inside) ending in a
 # measure word. Digits are excluded so a preceding "1年内" cannot be swallowed.
 _MEASURE_SUFFIX = r"(?:率|度|比例|比率|占比|人数|次数|个数|数量|数)"
+# An age or type qualifier is the one number a measure may start with
+# (65岁及以上老年人健康管理率, 0—6岁儿童…, 2型糖尿病…); other digits end it.
+_QUALIFIER = r"(?:\d{1,3}(?:[—–\-～~]\d{1,3})?(?:周?岁(?:及以上|以上|以下)?|型))"
 _MEASURE = (
-    r"(?P<measure>[\u4e00-\u9fff“”‘’\"'（）()A-Za-z+]{1,40}?" + _MEASURE_SUFFIX + r")"
+    r"(?P<measure>"
+    + _QUALIFIER
+    + r"?[\u4e00-\u9fff“”‘’\"'（）()A-Za-z+]{1,40}?"
+    + _MEASURE_SUFFIX
+    + r")"
 )
 _RELATION = (
-    r"(?P<relation>不低于|不少于|不高于|不超过|不大于|不小于|保持在|控制在|达到了?|"
+    r"(?P<relation>不低于|不少于|不高于|不超过|不大于|不小于|保持在|控制在|保持|达到了?|"
     r"低于|高于|超过|大于|小于|分别为|为|是|达|≥|≤|＞|＜|>|<|≧|≦|=|＝)?"
 )
 _NUMBER = r"(?:\d{1,3}(?:[,，]\s?\d{3})+|\d+)(?:\s?[.．]\s?\d+)?"
 # Count units, longest first; 万/亿 before a count unit is a multiplier (50万次).
 _COUNT_UNIT = (
-    r"(?:(?:万|亿)?(?:人次|户次|学时|课时|批次|项次|件次|小时|个月|工作日|"
-    r"[个次人项份篇件家台套天年月日户场批名条辆栋所类种]))"
+    r"(?:(?:万|亿)?(?:人次|户次|学时|课时|批次|项次|件次|小时|分钟|个月|工作日|"
+    r"[个次人项份篇件家台套天年月日户场批名条辆栋所类种分]))"
 )
 _VALUE = (
     r"(?P<value>"
@@ -41,13 +48,16 @@ STATEMENT = re.compile(_MEASURE + r"\s*" + _RELATION + r"\s*" + _VALUE)
 
 # Words that end a clause's lead-in: the measure starts after the last of them.
 _LEAD_IN = re.compile(
-    r"通过|实现|最终使|使得|使|确保|保证|其中|并且|并|且|以及|力争|预计|即|未达到|未达|"
+    r"通过|实现|最终使|使得|使|确保|保证|其中|并且|并|且|以及|力争|预计|即|未达到|未达|全年|"
     r"本年度|本年|年内|月内|季度内|我(?:中心|单位|部门|局|委|办|院|所|站|队|区|县|市)|"
     r"本(?:中心|单位|部门)"
 )
 _MIN_MEASURE_CHARS = 3
 _NOT_MEASURE = re.compile(r"^(?:每?(?:季度|年度|月度)|.{0,2}年度)$")
 _OPENERS = {"“": "”", "‘": "’", "（": "）", "(": ")", '"': '"', "'": "'"}
+_CLOSERS = frozenset("）)”’")
+# What a number before the measure leaves behind: 2024年 → 年, （1） → ）.
+_AFTER_NUMBER = re.compile(r"^(?:年度?|月份?|季度|[）)])")
 _TARGET_CUES = re.compile(
     r"目标|力争|预计|计划|要求|不低于|不少于|不高于|不超过|确保|争取"
 )
@@ -105,7 +115,9 @@ def _rule_matches(text: str, default_kind: StatementKind) -> list[_RuleMatch]:
             continue  # an enumeration: no single value belongs to the measure
         if _followed_by_digit(text, match.end()):
             continue  # the value was cut short (a date, a code)
-        measure, offset = _trim_lead_in(match.group("measure"))
+        measure, offset = _trim_lead_in(
+            match.group("measure"), _preceded_by_digit(text, match.start("measure"))
+        )
         if len(measure) < _MIN_MEASURE_CHARS or _NOT_MEASURE.match(measure):
             continue  # 基数为0: a bare measure word names nothing
         start = match.start("measure") + offset
@@ -130,17 +142,27 @@ def _followed_by_digit(text: str, end: int) -> bool:
     return end < len(text) and text[end].isdigit()
 
 
-def _trim_lead_in(measure: str) -> tuple[str, int]:
+def _preceded_by_digit(text: str, start: int) -> bool:
+    return start > 0 and text[start - 1].isdigit()
+
+
+def _trim_lead_in(measure: str, after_digit: bool = False) -> tuple[str, int]:
     """Drop a leading verb or connective and unbalanced opening quotes.
 
     The measure starts after the rightmost lead-in word that still leaves a
     measure of at least three characters (通过 inside 验收通过率 is part of the
-    name, 且 before it is not). Returns the measure and the characters dropped.
+    name, 且 before it is not). Right after a digit, what remains of a date or an
+    enumeration mark (年 of 2024年, ） of （1）) goes too. Returns the measure and the
+    characters dropped.
     """
     cut = 0
+    if after_digit and (rest := _AFTER_NUMBER.match(measure)):
+        cut = rest.end()
+    elif measure[:1] in _CLOSERS:
+        cut = 1  # a closing bracket or quote cannot start a name
     for match in _LEAD_IN.finditer(measure):
         if len(measure) - match.end() >= _MIN_MEASURE_CHARS:
-            cut = match.end()
+            cut = max(cut, match.end())
     cut = max(cut, _after_unbalanced_opener(measure))
     return measure[cut:], cut
 

@@ -36,7 +36,7 @@ def _alt(words: Iterable[str]) -> str:
 
 
 WEAK_OPS = {"达到了": "≥", "达到": "≥", "达": "≥", "为": "=", "是": "=", "等于": "="}
-WEAK_OPS |= {"保持在": "="}
+WEAK_OPS |= {"保持在": "=", "保持": "="}
 WEAK_OPS["控制在"] = "≤"  # "held within": an upper bound unless a suffix says otherwise
 STRONG_OPS = {
     **dict.fromkeys(("大于等于", "大于或等于", "不低于", "不少于", "不小于"), "≥"),
