@@ -280,3 +280,23 @@ def test_subset_rule_reads_the_same_on_gold_and_predictions(
     record: dict[str, Any], narrative: bool
 ) -> None:
     assert is_narrative(record) is narrative
+
+
+def test_span_measures_score_labels_and_surface_text(tmp_path: Path) -> None:
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    actual = {**_indicator("d.txt", "采购执行率", "为98.73%", source=PROSE)}
+    actual["kind"] = "actual"
+    row = _indicator("d.txt", "合格率", "100%", "产出指标", "质量指标", T1)
+    _write_jsonl(gold / "d.indicators.jsonl", [actual, row])
+    _write_jsonl(gold / "d.amounts.jsonl", [_amount("d.txt", "12.5 万元", "项目资金")])
+    typed_as_target = {**actual, "kind": "target"}
+    _write_jsonl(pred / "indicators.jsonl", [typed_as_target, row])
+    _write_jsonl(pred / "amounts.jsonl", [_amount("d.txt", "12.5万元", None)])
+    d = evaluate(gold, pred).documents[0]
+    assert _counts(d.score("triple")) == (2, 0, 0)  # kind is not in the triple
+    assert _counts(d.score("METRIC")) == (2, 0, 0)
+    assert _counts(d.score("ACTUAL")) == (0, 0, 1)
+    assert _counts(d.score("TARGET")) == (1, 1, 0)
+    assert _counts(d.score("LEVEL")) == (2, 0, 0)
+    assert _counts(d.score("AMOUNT")) == (1, 0, 0)  # whitespace aside
+    assert _counts(d.score("METRIC", "narrative")) == (1, 0, 0)

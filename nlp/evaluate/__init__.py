@@ -15,7 +15,9 @@ Records are compared as multisets of keys:
 * indicators: ``triple`` (level1_norm, level2_norm, metric, target.text), ``metric``,
   ``metric+target`` and ``levels`` (level1_norm, level2_norm, metric);
 * amounts: ``value``, ``value+subject`` and ``value+subject~`` (lenient: subjects
-  match when one contains the other).
+  match when one contains the other);
+* spans: ``METRIC``, ``TARGET``, ``ACTUAL``, ``LEVEL`` and ``AMOUNT``, the labelled
+  surface texts the records name (``measures.record_spans``).
 
 Metrics, target texts and subjects are compared after NFKC (which folds full-width
 ASCII to half-width, on both sides alike) with all whitespace removed. Each measure

@@ -12,7 +12,9 @@ from nlp.evaluate.measures import (
     Measure,
     Record,
     RecordType,
+    Subset,
     _in_subset,
+    record_spans,
 )
 from nlp.evaluate.scores import ErrorItem, Score, ScoreRow
 
@@ -128,17 +130,24 @@ def _errors(
     return items
 
 
+def _compared(measure: Measure, record: Record, subset: Subset) -> bool:
+    applies = measure.applies is None or measure.applies(record)
+    return applies and _in_subset(record, subset)
+
+
 def score_document(
     doc: str,
     gold: dict[RecordType, list[Record]],
     pred: dict[RecordType, list[Record]],
 ) -> tuple[tuple[ScoreRow, ...], tuple[ErrorItem, ...]]:
     """Every measure on every subset for one document, and its errors."""
+    gold = {**gold, "span": record_spans(gold["indicator"], gold["amount"])}
+    pred = {**pred, "span": record_spans(pred["indicator"], pred["amount"])}
     rows, errors = [], []
     for measure in MEASURES:
         for subset in SUBSETS:
-            g = [r for r in gold[measure.record] if _in_subset(r, subset)]
-            p = [r for r in pred[measure.record] if _in_subset(r, subset)]
+            g = [r for r in gold[measure.record] if _compared(measure, r, subset)]
+            p = [r for r in pred[measure.record] if _compared(measure, r, subset)]
             tp, missing, spurious = match(g, p, measure)
             score = Score(tp=tp, fp=len(spurious), fn=len(missing))
             rows.append(ScoreRow(measure.record, measure.name, subset, score))

@@ -5,7 +5,11 @@ Records are compared as multisets of keys:
 * indicators: ``triple`` (level1_norm, level2_norm, metric, target.text), ``metric``,
   ``metric+target`` and ``levels`` (level1_norm, level2_norm, metric);
 * amounts: ``value``, ``value+subject`` and ``value+subject~`` (lenient: subjects
-  match when one contains the other).
+  match when one contains the other);
+* spans: the labelled text spans the records name (:func:`record_spans`), one
+  measure per label (METRIC, TARGET, ACTUAL, LEVEL, AMOUNT) on the label and the
+  surface text, so typing a value target or actual counts, and a metric is scored
+  whatever row or statement it ended up in.
 
 Metrics, target texts and subjects are compared after NFKC (which folds full-width
 ASCII to half-width, on both sides alike) with all whitespace removed.
@@ -14,12 +18,12 @@ ASCII to half-width, on both sides alike) with all whitespace removed.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 Record = dict[str, Any]
-RecordType = Literal["indicator", "amount"]
+RecordType = Literal["indicator", "amount", "span"]
 Subset = Literal["all", "table", "narrative"]
 SUBSETS: tuple[Subset, ...] = ("all", "table", "narrative")
 
@@ -58,6 +62,7 @@ class Measure:
             are enough.
         exact: the strict key used to pair identical records first when
             ``compatible`` is set.
+        applies: which records the measure compares (all when None).
     """
 
     name: str
@@ -65,6 +70,7 @@ class Measure:
     key: Callable[[Record], Hashable]
     compatible: Callable[[Record, Record], bool] | None = None
     exact: Callable[[Record], Hashable] | None = None
+    applies: Callable[[Record], bool] | None = None
 
 
 def _subject_contains(gold: Record, pred: Record) -> bool:
@@ -97,7 +103,52 @@ AMOUNT_MEASURES: tuple[Measure, ...] = (
         exact=lambda r: (r.get("value"), norm_text(r.get("subject"))),
     ),
 )
-MEASURES = INDICATOR_MEASURES + AMOUNT_MEASURES
+SPAN_LABELS = ("METRIC", "TARGET", "ACTUAL", "LEVEL", "AMOUNT")
+
+
+def record_spans(
+    indicators: Sequence[Record], amounts: Sequence[Record]
+) -> list[Record]:
+    """The labelled text spans the records name, one per record that names it.
+
+    An indicator names its METRIC, its ``target_raw`` as TARGET or ACTUAL (by
+    ``kind``) and each raw level as LEVEL; an amount names its ``text`` as AMOUNT.
+    Each span keeps its record's fields, so the table / narrative subsets apply.
+    """
+    spans: list[Record] = []
+    for record in indicators:
+        value_label = "ACTUAL" if record.get("kind") == "actual" else "TARGET"
+        named = [
+            ("METRIC", record.get("metric")),
+            (value_label, record.get("target_raw")),
+        ]
+        named += [("LEVEL", record.get(level)) for level in ("level1", "level2")]
+        spans += [
+            {**record, "span_label": label, "span_text": text}
+            for label, text in named
+            if norm_text(text)
+        ]
+    spans += [
+        {**record, "span_label": "AMOUNT", "span_text": record.get("text")}
+        for record in amounts
+        if norm_text(record.get("text"))
+    ]
+    return spans
+
+
+def _span_measure(label: str) -> Measure:
+    return Measure(
+        label,
+        "span",
+        lambda r: norm_text(r["span_text"]),
+        applies=lambda r: r["span_label"] == label,
+    )
+
+
+SPAN_MEASURES: tuple[Measure, ...] = tuple(
+    _span_measure(label) for label in SPAN_LABELS
+)
+MEASURES = INDICATOR_MEASURES + AMOUNT_MEASURES + SPAN_MEASURES
 # Measures whose unmatched records are listed as errors.
 ERROR_MEASURES = ("triple", "value+subject")
 
