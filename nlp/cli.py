@@ -301,7 +301,10 @@ def find_amounts_command(
 def train_command(
     annotations: Annotated[
         Path,
-        typer.Option(help="Folder holding gold/ and corpus/.", exists=True),
+        typer.Option(
+            help="Folder holding gold/ and corpus/, or sets that do (all are used).",
+            exists=True,
+        ),
     ] = Path("annotations"),
     out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path(
         "models/narrative"
@@ -313,7 +316,11 @@ def train_command(
 
     from nlp.train import train
 
-    report = train(annotations, out, seed=seed)
+    try:
+        report = train(annotations, out, seed=seed)
+    except FileNotFoundError as exc:
+        _error(exc)
+        raise typer.Exit(EXIT_USAGE) from exc
     _print_json(
         {k: str(v) if isinstance(v, Path) else v for k, v in asdict(report).items()}
     )

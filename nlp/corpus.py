@@ -194,6 +194,7 @@ class _Aligner:
             return None
         begin = region[0] if after is None else after
         matches = list(_flexible(needle).finditer(self.text, begin, region[1]))
+
         # Whole cells first, then matches not cut out of a longer number.
         def rank(m: re.Match[str]) -> tuple[bool, bool]:
             return not self._whole_cell(m), not self._whole_number(m)
@@ -342,10 +343,20 @@ def load_examples(
 
     Returns:
         (examples in set, document and line order, alignment report).
+
+    Raises:
+        FileNotFoundError: no folder under ``annotations`` holds ``gold/`` and
+            ``corpus/``.
     """
+    sets = annotation_sets(annotations)
+    if not sets:
+        raise FileNotFoundError(
+            f"{annotations}: no annotated set (a folder with gold/ and corpus/) "
+            "in it or its subfolders"
+        )
     report = AlignmentReport()
     examples: list[Example] = []
-    for folder in annotation_sets(annotations):
+    for folder in sets:
         gold_dir, corpus_dir = folder / "gold", folder / "corpus"
         for stem in _gold_stems(gold_dir):
             examples += align_document(stem, gold_dir, corpus_dir, report)

@@ -272,3 +272,15 @@ def test_bad_shard_is_a_usage_error(tmp_path: Path, shard: str) -> None:
     )  # fmt: skip
     assert result.exit_code == 2
     assert "shard" in result.stderr
+
+
+def test_train_without_annotated_sets_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    out = tmp_path / "model"
+    result = runner.invoke(
+        app, ["train", "--annotations", str(tmp_path), "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "no annotated set" in result.output
+    assert str(tmp_path) in result.output
+    assert not out.exists()
