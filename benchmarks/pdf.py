@@ -105,16 +105,24 @@ def _table(canvas, text, height: float, ruled: bool) -> None:
             text(x0 + 3, y0 + 6, cell, size=9)
 
 
-def _pages_per_second(run: Callable[[], int], repeats: int) -> tuple[float, float]:
-    """Best and median pages per second of ``run`` (which returns pages read)."""
-    run()  # warm-up: imports, font caches
-    rates = []
+def _pages_per_second(
+    runs: dict[str, Callable[[], int]], repeats: int
+) -> dict[str, tuple[float, float]]:
+    """Best and median pages per second of each run (which returns pages read).
+
+    The runs take turns, repeat by repeat, so a change in the machine's load falls
+    on all of them alike and their ratios stay fair.
+    """
+    for run in runs.values():
+        run()  # warm-up: imports, font caches
+    rates: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        pages = run()
-        rates.append(pages / (time.perf_counter() - start))
-    return max(rates), statistics.median(rates)
+        for name, run in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            pages = run()
+            rates[name].append(pages / (time.perf_counter() - start))
+    return {name: (max(r), statistics.median(r)) for name, r in rates.items()}
 
 
 def _pdfminer_layout(path: Path) -> int:
@@ -185,10 +193,10 @@ def main() -> None:
             "PdfReader.read": _reader,
             "extract (full pipeline)": _extract,
         }
-        results = {
-            name: _pages_per_second(lambda run=run: run(path), args.repeats)
-            for name, run in runs.items()
-        }
+        results = _pages_per_second(
+            {name: (lambda run=run: run(path)) for name, run in runs.items()},
+            args.repeats,
+        )
         floor = results["pdfminer extract_pages (LAParams)"][0]
         print(f"\n{args.pages} pages, best of {args.repeats}\n")
         print("| run | pages/s best | pages/s median | time vs extract_pages |")
