@@ -61,7 +61,7 @@ def find_rulings(
     max_thick = max(1, round(params.ruling_max_thickness_pt * px_per_pt))
     gap = max(1, round(params.ruling_merge_gap_pt * px_per_pt))
     horizontal = _line_runs(dark, min_run, params.ruling_fill)
-    vertical = _line_runs(dark.T, min_run, params.ruling_fill)
+    vertical = _line_runs(np.ascontiguousarray(dark.T), min_run, params.ruling_fill)
     # Each line is reported as its centre line: a thick scanned line is one
     # ruling, not a rectangle whose four edges are rulings.
     rulings = []
@@ -100,10 +100,17 @@ def _line_runs(
     cols = dark.shape[1]
     if cols < min_run:
         return []
+    need = math.ceil(fill * min_run)
+    # Only rows with that many dark pixels at all can hold a line: on a page with
+    # its text blanked these are few, so the window sums run on them alone.
+    rows = np.flatnonzero(np.count_nonzero(dark, axis=1) >= need)
+    if rows.size == 0:
+        return []
+    dark = dark[rows]
     counts = np.cumsum(dark, axis=1, dtype=np.int32)
     counts = np.pad(counts, ((0, 0), (1, 0)))
     window = counts[:, min_run:] - counts[:, :-min_run]
-    starts = window >= math.ceil(fill * min_run)  # rows x (cols - min_run + 1)
+    starts = window >= need  # rows x (cols - min_run + 1)
     if not starts.any():
         return []
     # A pixel is on a line when some qualifying window covers it: a window
@@ -116,7 +123,12 @@ def _line_runs(
     run_rows, run_starts = np.nonzero(edges == 1)
     _, run_ends = np.nonzero(edges == -1)
     return list(
-        zip(run_rows.tolist(), run_starts.tolist(), run_ends.tolist(), strict=True)
+        zip(
+            rows[run_rows].tolist(),
+            run_starts.tolist(),
+            run_ends.tolist(),
+            strict=True,
+        )
     )
 
 
