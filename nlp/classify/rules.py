@@ -116,7 +116,7 @@ def _rule_matches(text: str, default_kind: StatementKind) -> list[_RuleMatch]:
         if _followed_by_digit(text, match.end()):
             continue  # the value was cut short (a date, a code)
         measure, offset = _trim_lead_in(
-            match.group("measure"), _preceded_by_digit(text, match.start("measure"))
+            match.group("measure"), _digit_before(text, match.start("measure"))
         )
         if len(measure) < _MIN_MEASURE_CHARS or _NOT_MEASURE.match(measure):
             continue  # 基数为0: a bare measure word names nothing
@@ -142,7 +142,7 @@ def _followed_by_digit(text: str, end: int) -> bool:
     return end < len(text) and text[end].isdigit()
 
 
-def _preceded_by_digit(text: str, start: int) -> bool:
+def _digit_before(text: str, start: int) -> bool:
     return start > 0 and text[start - 1].isdigit()
 
 

@@ -195,7 +195,6 @@ FAST_OCR_RE = re.compile(
     r"\s*((?:[0-9]{1,3}(?:[ \t]*,\s*[0-9]{3})+(?![0-9])|[0-9]+)(?:\.\s*[0-9]+)?)"
     r"\s*(万元|亿元|元|万|亿)?\s*"
 )
-_OCR_JUNK = str.maketrans("", "", ", \t\n\r\f\v")
 FAST_FACTORS = {
     "万元": Decimal(10_000),
     "亿元": Decimal(100_000_000),
@@ -412,7 +411,7 @@ def parse_money(
         if fast.re is FAST_RE:
             value = Decimal(number.replace(",", ""))
         else:  # OCR whitespace inside the number as well
-            value = Decimal(number.translate(_OCR_JUNK))
+            value = Decimal(_NUM_JUNK.sub("", number))
         if unit is not None:  # inlined: the common table and prose shape
             return money_written_cny(text.strip(), value * FAST_FACTORS[unit])
         if default_unit is not None:
