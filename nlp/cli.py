@@ -26,6 +26,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+def _register_subcommands() -> None:
+    from nlp.annotate.cli import annotate_app
+
+    app.add_typer(annotate_app, name="annotate")
+
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -207,22 +214,40 @@ def evaluate(
     max_errors: Annotated[
         int, typer.Option(min=0, help="Errors listed per document (text format).")
     ] = 20,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Also report per value of a gold field: city, format or doc "
+            "(repeatable).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score extract output (--pred) against gold annotations (--gold)."""
     from nlp.evaluate import evaluate as run_evaluation
-    from nlp.evaluate import render_text, report_json
+    from nlp.evaluate import group_scores, render_groups, render_text
 
     try:
         report = run_evaluation(gold, pred)
-    except FileNotFoundError as exc:
+        groups = {field: group_scores(report, field) for field in by or ()}
+    except (FileNotFoundError, KeyError) as exc:
         _error(exc)
         raise typer.Exit(EXIT_USAGE) from exc
     if fmt is ReportFormat.json:
-        typer.echo(report_json(report))
-    else:
-        # Pipes and files get a fixed width wide enough for the score tables.
-        width = None if sys.stdout.isatty() else REPORT_WIDTH
-        render_text(report, Console(width=width), max_errors=max_errors)
+        payload = report.to_dict()
+        payload["groups"] = {
+            field: {value: [r.to_dict() for r in rows] for value, rows in g.items()}
+            for field, g in groups.items()
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    # Pipes and files get a fixed width wide enough for the score tables.
+    width = None if sys.stdout.isatty() else REPORT_WIDTH
+    console = Console(width=width)
+    render_text(report, console, max_errors=max_errors)
+    for field, g in groups.items():
+        render_groups(g, field, console)
 
 
 def _print_json(value: dict[str, Any]) -> None:
@@ -328,3 +353,79 @@ def train_command(
 
 if __name__ == "__main__":
     app()
+
+
+@app.command("report")
+def report_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="An extract output folder (with documents.jsonl), or inputs to "
+            "extract first.",
+            exists=True,
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to extract inputs (default: a temporary folder).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", min=1, help="Worker processes.")
+    ] = 1,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.text,
+) -> None:
+    """Health report over a folder: checks a reviewer would look at, without gold."""
+    import tempfile
+
+    from nlp.report import documents_table, health_rows, render
+
+    def done(folder: Path) -> None:
+        rows = health_rows(folder)
+        if fmt is ReportFormat.json:
+            for row in rows:
+                _print_json(
+                    {
+                        "doc": row.doc,
+                        "status": row.status,
+                        "indicators": row.indicators,
+                        "amounts": row.amounts,
+                        "checks": row.checks,
+                    }
+                )
+        else:
+            width = None if sys.stdout.isatty() else 200
+            render(rows, Console(width=width))
+
+    if len(paths) == 1 and paths[0].is_dir():
+        try:
+            documents_table(paths[0])
+        except FileNotFoundError:
+            pass
+        else:
+            done(paths[0])
+            return
+    from nlp.pipeline import ExtractOptions, run_batch
+
+    with tempfile.TemporaryDirectory(prefix="zhibiao-report-") as tmp:
+        folder = out or Path(tmp)
+        run_batch(
+            paths,
+            folder,
+            fmt="jsonl",
+            workers=workers,
+            options=ExtractOptions(),
+            progress=sys.stderr.isatty(),
+        )
+        done(folder)
+
+
+_register_subcommands()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from nlp.evaluate import evaluate, is_narrative, norm_text
+from nlp.evaluate import evaluate, group_scores, is_narrative, norm_text
 
 
 def _source(
@@ -300,3 +300,121 @@ def test_span_measures_score_labels_and_surface_text(tmp_path: Path) -> None:
     assert _counts(d.score("LEVEL")) == (2, 0, 0)
     assert _counts(d.score("AMOUNT")) == (1, 0, 0)  # whitespace aside
     assert _counts(d.score("METRIC", "narrative")) == (1, 0, 0)
+
+
+def _paged(record: dict[str, Any], page: int, origin: str | None = None) -> dict:
+    """A record read on ``page``; gold states its origin, a prediction its source."""
+    record = {**record, "source": {**record["source"], "page": page}}
+    if origin is not None:
+        record["origin"] = origin
+    return record
+
+
+def test_scope_leaves_out_predictions_on_pages_not_annotated(tmp_path: Path) -> None:
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    row = _source("产出 | 数量 | 培训人数 | ≥20人", table=0, row=1)
+    _write_jsonl(
+        gold / "d.indicators.jsonl",
+        [
+            _paged(
+                _indicator("d.pdf", "培训人数", "≥20人", "产出", "数量", row),
+                3,
+                "table",
+            )
+        ],
+    )
+    _write_jsonl(gold / "d.amounts.jsonl", [])
+    (gold / "scope.json").write_text(
+        json.dumps({"d.pdf": {"indicator_pages": [3], "statement_pages": []}}),
+        encoding="utf-8",
+    )
+    predicted = [
+        _paged(_indicator("d.pdf", "培训人数", "≥20人", "产出", "数量", row), 3),
+        # a table row on a page nobody annotated: neither right nor wrong
+        _paged(_indicator("d.pdf", "其他", "1次", "产出", "数量", row), 9),
+        # a prose statement on the annotated page, but prose was not annotated
+        _paged(
+            _indicator("d.pdf", "执行率", "95%", source=_source("x", span=[0, 2])), 3
+        ),
+    ]
+    _write_jsonl(pred / "indicators.jsonl", predicted)
+    report = evaluate(gold, pred)
+    assert report.score("triple").tp == 1
+    assert report.score("triple").fp == 0
+
+
+def test_gold_origin_splits_tables_and_prose_on_both_sides(tmp_path: Path) -> None:
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    # A row of a table without level columns is still a table row.
+    row = _source("实施项目数量 | ≥ | 86 | 个", table=0, row=2)
+    sentence = _source("支持实施项目数量不少于86个", span=[0, 12])
+    _write_jsonl(
+        gold / "d.indicators.jsonl",
+        [
+            _indicator("d.pdf", "实施项目数量", "≥86个", source=row)
+            | {"origin": "table"},
+            _indicator("d.pdf", "实施项目数量", "≥86个", source=sentence)
+            | {"origin": "prose", "kind": "target"},
+        ],
+    )
+    _write_jsonl(
+        pred / "indicators.jsonl",
+        [
+            _indicator("d.pdf", "实施项目数量", "≥86个", source=row),
+            _indicator("d.pdf", "实施项目数量", "≥86个", source=sentence)
+            | {"kind": "actual"},
+        ],
+    )
+    report = evaluate(gold, pred)
+    assert report.score("triple", "table").tp == 1
+    assert report.score("triple", "narrative").tp == 1
+    # a statement matches on metric, value and kind: the kind is wrong here
+    assert report.score("statement", "narrative").tp == 0
+    assert report.score("statement", "table").tp == 1
+
+
+def test_reports_group_on_a_gold_field(tmp_path: Path) -> None:
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    for doc, city in (("a.pdf", "重庆"), ("b.pdf", "重庆"), ("c.pdf", "泉州")):
+        _write_jsonl(
+            gold / f"{doc[0]}.amounts.jsonl",
+            [_amount(doc, "100.00", "人员支出") | {"city": city, "format": "pdf"}],
+        )
+    _write_jsonl(
+        pred / "amounts.jsonl",
+        [_amount("a.pdf", "100.00", "人员支出"), _amount("c.pdf", "5.00", "x")],
+    )
+    report = evaluate(gold, pred)
+    by_city = group_scores(report, "city")
+    assert list(by_city) == ["泉州", "重庆"]
+    value = {
+        city: next(r.score for r in rows if r.measure == "value" and r.subset == "all")
+        for city, rows in by_city.items()
+    }
+    assert (value["重庆"].tp, value["重庆"].fn) == (1, 1)
+    assert (value["泉州"].tp, value["泉州"].fp, value["泉州"].fn) == (0, 1, 1)
+    assert list(group_scores(report, "format")) == ["pdf"]
+    with pytest.raises(KeyError):
+        group_scores(report, "colour")
+
+
+def test_evaluate_command_prints_groups(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from nlp.cli import app
+
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    _write_jsonl(
+        gold / "a.amounts.jsonl",
+        [_amount("a.pdf", "100.00", "人员支出") | {"city": "长春", "format": "pdf"}],
+    )
+    _write_jsonl(pred / "amounts.jsonl", [_amount("a.pdf", "100.00", "人员支出")])
+    args = ["evaluate", "--gold", str(gold), "--pred", str(pred), "--by", "city"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Per city" in result.output and "长春" in result.output
+    result = CliRunner().invoke(app, [*args, "--format", "json"])
+    groups = json.loads(result.output)["groups"]["city"]["长春"]
+    assert any(r["measure"] == "value" and r["f1"] == 1.0 for r in groups)
+    result = CliRunner().invoke(app, [*args[:-1], "colour"])
+    assert result.exit_code == 2

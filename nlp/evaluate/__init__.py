@@ -39,7 +39,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from nlp.evaluate.load import GOLD_SUFFIXES, _match_docs, load_gold, load_pred
+from nlp.evaluate.load import (
+    GOLD_SUFFIXES,
+    _match_docs,
+    load_gold,
+    load_pred,
+    load_scope,
+)
 from nlp.evaluate.match import match, score_document
 from nlp.evaluate.measures import (
     AMOUNT_MEASURES,
@@ -54,7 +60,13 @@ from nlp.evaluate.measures import (
     is_narrative,
     norm_text,
 )
-from nlp.evaluate.render import SOURCE_TEXT_SHOWN, render_text, report_json
+from nlp.evaluate.render import (
+    SOURCE_TEXT_SHOWN,
+    render_groups,
+    render_text,
+    report_json,
+)
+from nlp.evaluate.scope import restrict
 from nlp.evaluate.scores import DocReport, ErrorItem, Report, Score, ScoreRow
 
 __all__ = [
@@ -76,11 +88,13 @@ __all__ = [
     "ScoreRow",
     "Subset",
     "evaluate",
+    "group_scores",
     "is_narrative",
     "load_gold",
     "load_pred",
     "match",
     "norm_text",
+    "render_groups",
     "render_text",
     "report_json",
     "score_document",
@@ -103,13 +117,15 @@ def evaluate(gold_dir: Path, pred_dir: Path) -> Report:
         FileNotFoundError: either folder holds no records files.
     """
     gold = load_gold(gold_dir)
+    scopes = load_scope(gold_dir)
     pred, documents = load_pred(pred_dir)
     matched = _match_docs(gold, set(pred) | set(documents))
     empty: dict[RecordType, list[Record]] = {"indicator": [], "amount": []}
     reports = []
     for name in sorted(gold):
         pred_doc = matched.get(name)
-        rows, errors = score_document(name, gold[name], pred.get(pred_doc, empty))
+        predicted = restrict(pred.get(pred_doc, empty), scopes.get(name))
+        rows, errors = score_document(name, gold[name], predicted)
         entry = documents.get(pred_doc, {}) if pred_doc else {}
         reports.append(
             DocReport(
@@ -119,11 +135,39 @@ def evaluate(gold_dir: Path, pred_dir: Path) -> Report:
                 error=entry.get("error"),
                 scores=rows,
                 errors=errors,
+                attrs=_attrs(name, gold[name]),
             )
         )
     overall = _sum_rows(reports)
     unscored = tuple(sorted((set(pred) | set(documents)) - set(matched.values())))
     return Report(overall=overall, documents=tuple(reports), unscored=unscored)
+
+
+# Gold fields a report can be grouped on, besides the document itself.
+GROUP_FIELDS = ("city", "format")
+
+
+def _attrs(name: str, records: dict[RecordType, list[Record]]) -> dict[str, str]:
+    """The document's group values: each field's value on its gold records."""
+    attrs = {"doc": name}
+    for field in GROUP_FIELDS:
+        values = {r.get(field) for rs in records.values() for r in rs} - {None}
+        attrs[field] = values.pop() if len(values) == 1 else "—"
+    return attrs
+
+
+def group_scores(report: Report, field: str) -> dict[str, tuple[ScoreRow, ...]]:
+    """Micro scores per value of a gold field (``city``, ``format``, ``doc``).
+
+    Raises:
+        KeyError: ``field`` is not one the report's documents carry.
+    """
+    groups: dict[str, list[DocReport]] = {}
+    for doc in report.documents:
+        if field not in doc.attrs:
+            raise KeyError(f"cannot group by {field!r}: not a gold field")
+        groups.setdefault(doc.attrs[field], []).append(doc)
+    return {value: _sum_rows(docs) for value, docs in sorted(groups.items())}
 
 
 def _sum_rows(reports: Sequence[DocReport]) -> tuple[ScoreRow, ...]:

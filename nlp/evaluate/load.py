@@ -8,6 +8,7 @@ also scores a run over the original file.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -60,6 +61,19 @@ def load_gold(gold_dir: Path) -> dict[str, dict[RecordType, list[Record]]]:
         }
         gold[names.pop() if len(names) == 1 else stem] = records
     return gold
+
+
+def load_scope(gold_dir: Path) -> dict[str, dict[str, list[int]]]:
+    """Annotated pages per document (``scope.json`` of the gold folder), or {}.
+
+    A document with a scope was annotated on chosen pages only: for each record
+    kind (``indicator_pages``, ``statement_pages``, ``amount_prose_pages``,
+    ``amount_table_pages``) the pages on which every record was written down.
+    """
+    path = Path(gold_dir) / "scope.json"
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _table_file(pred_dir: Path, table: str) -> Path | None:

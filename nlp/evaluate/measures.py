@@ -87,6 +87,21 @@ INDICATOR_MEASURES: tuple[Measure, ...] = (
     Measure("metric", "indicator", _metric),
     Measure("metric+target", "indicator", lambda r: (_metric(r), _target_text(r))),
     Measure("levels", "indicator", lambda r: (*_levels(r), _metric(r))),
+    Measure(
+        "statement",
+        "indicator",
+        lambda r: (_metric(r), _target_text(r), r.get("kind") or "target"),
+    ),
+    Measure(
+        "triple+project",
+        "indicator",
+        lambda r: (
+            *_levels(r),
+            _metric(r),
+            _target_text(r),
+            norm_text(r.get("project")),
+        ),
+    ),
 )
 AMOUNT_MEASURES: tuple[Measure, ...] = (
     Measure("value", "amount", lambda r: r.get("value")),
@@ -153,22 +168,43 @@ MEASURES = INDICATOR_MEASURES + AMOUNT_MEASURES + SPAN_MEASURES
 ERROR_MEASURES = ("triple", "value+subject")
 
 
-def is_narrative(record: Record) -> bool:
+def record_origin(record: Record) -> str:
+    """``table`` or ``prose``: where a record was read, as the source says it.
+
+    Gold written from reading sheets says so in ``origin``. A prediction says it by
+    its source: an indicator read in running text (a paragraph, a prose cell) has
+    a character ``span`` and a table row has none; an amount from a table cell has
+    a ``table``.
+    """
+    origin = record.get("origin")
+    if origin in ("table", "prose"):
+        return origin
+    source = record.get("source") or {}
+    if "metric" in record:
+        return "prose" if source.get("span") is not None else "table"
+    return "table" if source.get("table") is not None else "prose"
+
+
+def is_narrative(record: Record, by_origin: bool = False) -> bool:
     """True for a record found in running text rather than read from a table row.
 
-    The rule reads the same on gold and predictions, whatever the input format:
+    With ``by_origin`` (gold that states each record's origin, as the real-document
+    gold does) the record's :func:`record_origin` decides. Otherwise the rule reads
+    the same on gold and predictions, whatever the input format:
     an indicator is narrative when it has no level (guideline rule 8: narrative
     indicators have none; a table row always has at least one); an amount is
     narrative when its unit is written with the number (``unit_source == "text"``),
     since a table cell takes its unit from the table. An amount in a prose table
     cell (年度绩效目标) therefore counts as narrative, as it reads as prose.
     """
+    if by_origin:
+        return record_origin(record) == "prose"
     if "metric" in record:
         return not record.get("level1_norm") and not record.get("level2_norm")
     return record.get("unit_source") == "text"
 
 
-def _in_subset(record: Record, subset: Subset) -> bool:
+def _in_subset(record: Record, subset: Subset, by_origin: bool = False) -> bool:
     if subset == "all":
         return True
-    return is_narrative(record) == (subset == "narrative")
+    return is_narrative(record, by_origin) == (subset == "narrative")

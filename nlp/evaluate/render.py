@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from nlp.evaluate.scores import Report
+from nlp.evaluate.measures import Subset
+from nlp.evaluate.scores import Report, ScoreRow
 
 # Characters of an error's source text shown in the text report.
 SOURCE_TEXT_SHOWN = 100
@@ -18,6 +19,50 @@ def _clip(text: str, limit: int) -> str:
 def report_json(report: Report) -> str:
     """The report as indented JSON text."""
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+# The figures a per-document or per-group row shows: (measure, subset).
+HEADLINE: tuple[tuple[str, Subset], ...] = (
+    ("triple", "table"),
+    ("statement", "narrative"),
+    ("value", "all"),
+    ("value+subject~", "all"),
+)
+
+
+def _headline_label(measure: str, subset: Subset) -> str:
+    return measure if subset == "all" else f"{measure} ({subset})"
+
+
+def _headline_cells(rows: tuple[ScoreRow, ...]) -> list[str]:
+    """F1 (and gold count) of each headline figure; "—" where nothing is compared."""
+    cells = []
+    for measure, subset in HEADLINE:
+        score = next(
+            r.score for r in rows if r.measure == measure and r.subset == subset
+        )
+        expected = score.tp + score.fn
+        if expected == 0 and score.fp == 0:
+            cells.append("—")
+        else:
+            cells.append(f"{score.f1:.3f} (n={expected})")
+    return cells
+
+
+def render_groups(
+    groups: dict[str, tuple[ScoreRow, ...]], field: str, console: Any
+) -> None:
+    """Print one row of headline F1 figures per group (city, format, ...)."""
+    from rich.box import SIMPLE
+    from rich.table import Table
+
+    table = Table(title=f"Per {field} (F1)", box=SIMPLE)
+    table.add_column(field, no_wrap=True)
+    for measure, subset in HEADLINE:
+        table.add_column(_headline_label(measure, subset), justify="right")
+    for value, rows in groups.items():
+        table.add_row(value, *_headline_cells(rows))
+    console.print(table)
 
 
 def render_text(report: Report, console: Any, max_errors: int = 20) -> None:
@@ -52,18 +97,13 @@ def render_text(report: Report, console: Any, max_errors: int = 20) -> None:
         )
     console.print(overall)
 
-    per_doc = Table(title="Per document (F1, all records)", box=SIMPLE)
+    per_doc = Table(title="Per document (F1)", box=SIMPLE)
     per_doc.add_column("doc", no_wrap=True)
     per_doc.add_column("status")
-    headline = ("triple", "metric", "value", "value+subject")
-    for name in headline:
-        per_doc.add_column(name, justify="right")
+    for measure, subset in HEADLINE:
+        per_doc.add_column(_headline_label(measure, subset), justify="right")
     for doc in report.documents:
-        per_doc.add_row(
-            doc.doc,
-            doc.status,
-            *(f"{doc.score(name).f1:.3f}" for name in headline),
-        )
+        per_doc.add_row(doc.doc, doc.status, *_headline_cells(doc.scores))
     console.print(per_doc)
 
     for doc in report.documents:

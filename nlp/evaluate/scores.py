@@ -121,6 +121,7 @@ class DocReport:
         error: the prediction's error message, if any.
         scores: one row per measure and subset.
         errors: unmatched records of the :data:`ERROR_MEASURES`.
+        attrs: the document's group values (``doc``, ``city``, ``format``).
     """
 
     doc: str
@@ -129,6 +130,7 @@ class DocReport:
     error: str | None
     scores: tuple[ScoreRow, ...]
     errors: tuple[ErrorItem, ...]
+    attrs: dict[str, str] = field(default_factory=dict)
 
     def score(self, measure: str, subset: Subset = "all") -> Score:
         """The score of ``measure`` on ``subset``."""
@@ -141,6 +143,7 @@ class DocReport:
             "pred_doc": self.pred_doc,
             "status": self.status,
             "error": self.error,
+            "attrs": dict(self.attrs),
             "scores": [row.to_dict() for row in self.scores],
             "errors": [e.to_dict() for e in self.errors],
         }

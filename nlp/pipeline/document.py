@@ -65,7 +65,7 @@ def _run_stages(
                 document, tables, doc, use_model=options.use_model
             )
         with timer.stage("check"):
-            checks = check(indicators, amounts)
+            checks = check(indicators, amounts, document)
     except UnsupportedFormatError as exc:
         message = _name_file(str(exc), label, names)
         return _failure(doc, "skipped", message, start, timer)

@@ -1,0 +1,117 @@
+"""The health report: what a reviewer would flag in an extraction, without gold.
+
+It aggregates the ``checks`` that :mod:`nlp.check` writes per document into
+documents.jsonl: indicator-table pages found by their words against pages that gave
+table records, targets that are a bare unit or a level name, qualitative targets
+with a digit, metrics equal to a level name (reported, not an error), duplicates,
+amounts from column-number rows and 总计/合计 projects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nlp.write import FORMATS, read_records
+
+# The columns of the report, in order: (check name, short header).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("indicator-table-pages", "table pages"),
+    ("indicator-table-pages-without-records", "pages w/o rows"),
+    ("target-bare-unit", "bare unit"),
+    ("target-level-name", "level target"),
+    ("target-qualitative-with-number", "qual+digit"),
+    ("metric-level-name", "level metric"),
+    ("duplicate-indicator", "dup ind"),
+    ("duplicate-amount", "dup amt"),
+    ("amount-column-number-row", "col-no amt"),
+    ("project-total", "总计 project"),
+)
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    """One document's record counts and check counts."""
+
+    doc: str
+    status: str
+    indicators: int
+    amounts: int
+    checks: dict[str, int] = field(default_factory=dict)
+
+    def count(self, name: str) -> int:
+        """A check's count (0 when it did not flag anything)."""
+        return int(self.checks.get(name, 0))
+
+
+def documents_table(out_dir: Path) -> Path:
+    """The documents table of an extract output folder.
+
+    Raises:
+        FileNotFoundError: the folder holds no documents table.
+    """
+    for fmt in FORMATS:
+        path = Path(out_dir) / f"documents.{fmt}"
+        if path.exists():
+            return path
+    raise FileNotFoundError(f"{out_dir}: no documents table (documents.jsonl)")
+
+
+def health_rows(out_dir: Path) -> list[HealthRow]:
+    """One row per document of an extract output folder, sorted by name."""
+    rows = [_row(record) for record in read_records(documents_table(out_dir))]
+    return sorted(rows, key=lambda r: r.doc)
+
+
+def _row(record: dict[str, Any]) -> HealthRow:
+    checks = record.get("checks") or {}
+    return HealthRow(
+        doc=record["doc"],
+        status=record.get("status") or "?",
+        indicators=int(record.get("indicators") or 0),
+        amounts=int(record.get("amounts") or 0),
+        checks={k: int(v) for k, v in checks.items()},
+    )
+
+
+def totals(rows: Iterable[HealthRow]) -> dict[str, int]:
+    """Each column summed over documents, with the record counts."""
+    rows = list(rows)
+    out = {"indicators": sum(r.indicators for r in rows)}
+    out["amounts"] = sum(r.amounts for r in rows)
+    out |= {name: sum(r.count(name) for r in rows) for name, _ in COLUMNS}
+    return out
+
+
+def render(rows: list[HealthRow], console: Any) -> None:
+    """Print the report as a Rich table, one row per document and a total row."""
+    from rich.box import SIMPLE
+    from rich.table import Table
+
+    table = Table(title="Health report (counts a reviewer would look at)", box=SIMPLE)
+    table.add_column("doc", no_wrap=True)
+    table.add_column("status")
+    table.add_column("ind", justify="right")
+    table.add_column("amt", justify="right")
+    for _, header in COLUMNS:
+        table.add_column(header, justify="right")
+    for row in rows:
+        table.add_row(
+            row.doc,
+            row.status,
+            str(row.indicators),
+            str(row.amounts),
+            *(str(row.count(name)) for name, _ in COLUMNS),
+        )
+    total = totals(rows)
+    table.add_row(
+        "total",
+        f"{len(rows)} docs",
+        str(total["indicators"]),
+        str(total["amounts"]),
+        *(str(total[name]) for name, _ in COLUMNS),
+        style="bold",
+    )
+    console.print(table)
