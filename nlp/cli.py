@@ -351,10 +351,6 @@ def train_command(
     )
 
 
-if __name__ == "__main__":
-    app()
-
-
 @app.command("report")
 def report_command(
     paths: Annotated[
@@ -429,3 +425,7 @@ def report_command(
 
 
 _register_subcommands()
+
+
+if __name__ == "__main__":
+    app()
