@@ -201,6 +201,8 @@ FAST_OCR_RE = re.compile(
     r"\s*((?:[0-9]{1,3}(?:[ \t]*,\s*[0-9]{3})+(?![0-9])|[0-9]+)(?:\.\s*[0-9]+)?)"
     r"(?:\s*(万元|亿元|元|万|亿))?\s*"
 )
+_fast_match = FAST_RE.fullmatch
+_fast_ocr_match = FAST_OCR_RE.fullmatch
 FAST_FACTORS = {
     "万元": Decimal(10_000),
     "亿元": Decimal(100_000_000),
@@ -437,13 +439,16 @@ def parse_money(
         ParseError: ``text`` is not an amount (empty, a year, a percentage, words),
             or has no unit and no ``default_unit`` was given. The message quotes it.
     """
-    fast = FAST_RE.fullmatch(text) or FAST_OCR_RE.fullmatch(text)
+    fast = _fast_match(text)
     if fast is not None:
         number, unit = fast.groups()
-        if fast.re is FAST_RE:
-            value = Decimal(number.replace(",", ""))
-        else:  # OCR whitespace inside the number as well
+        value = Decimal(number.replace(",", ""))
+    else:
+        fast = _fast_ocr_match(text)
+        if fast is not None:  # OCR whitespace inside the number as well
+            number, unit = fast.groups()
             value = Decimal(_NUM_JUNK.sub("", number))
+    if fast is not None:
         if unit is not None:  # inlined: the common table and prose shape
             return money_written_cny(text.strip(), value * FAST_FACTORS[unit])
         if default_unit is not None:
