@@ -170,7 +170,12 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
-    """One performance indicator (CONTRACT.md "indicator")."""
+    """One performance indicator (CONTRACT.md "indicator").
+
+    ``target_period`` is a row's 实施周期 value beside its 年度 ``target``;
+    ``actual`` a 自评 row's achieved value (实际完成值) beside its target;
+    ``project_code`` the code printed with the project's name (301007).
+    """
 
     doc: str
     metric: str
@@ -184,12 +189,16 @@ class Indicator:
     target: Target | None = None
     confidence: float = 1.0
     kind: Kind = "target"
+    target_period: Target | None = None
+    actual: Target | None = None
+    project_code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object."""
         return {
             "doc": self.doc,
             "project": self.project,
+            "project_code": self.project_code,
             "level1": self.level1,
             "level2": self.level2,
             "level1_norm": self.level1_norm,
@@ -197,6 +206,10 @@ class Indicator:
             "metric": self.metric,
             "target_raw": self.target_raw,
             "target": self.target.to_dict() if self.target else None,
+            "target_period": (
+                self.target_period.to_dict() if self.target_period else None
+            ),
+            "actual": self.actual.to_dict() if self.actual else None,
             "source": self.source.to_dict(),
             "confidence": round(float(self.confidence), 4),
             "kind": self.kind,

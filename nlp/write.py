@@ -61,6 +61,7 @@ COLUMNS: dict[TableName, tuple[tuple[str, ColumnKind], ...]] = {
     "indicators": (
         ("doc", "str"),
         ("project", "str?"),
+        ("project_code", "str?"),
         ("level1", "str?"),
         ("level2", "str?"),
         ("level1_norm", "str?"),
@@ -68,6 +69,8 @@ COLUMNS: dict[TableName, tuple[tuple[str, ColumnKind], ...]] = {
         ("metric", "str"),
         ("target_raw", "str?"),
         ("target", "json"),
+        ("target_period", "json"),
+        ("actual", "json"),
         ("source", "json"),
         ("confidence", "float"),
         ("kind", "str"),
@@ -130,6 +133,8 @@ def _parquet_types() -> dict[str, pa.DataType]:
     )
     return {
         "target": target,
+        "target_period": target,
+        "actual": target,
         "source": source,
         "confidence": pa.float64(),
         "pages": pa.int32(),
@@ -401,13 +406,14 @@ def _read_csv(path: Path, table: TableName) -> Iterator[dict[str, Any]]:
     kinds = dict(COLUMNS[table])
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
-            yield {name: _csv_value(row[name], kinds[name]) for name in kinds}
+            # A file written before a column was added reads it as null.
+            yield {name: _csv_value(row.get(name, ""), kinds[name]) for name in kinds}
 
 
 def _csv_value(cell: str, kind: ColumnKind) -> Any:
     """A CSV cell back as the value ``to_dict()`` gave."""
     if kind == "json":
-        return json.loads(cell)
+        return json.loads(cell) if cell else None
     if kind == "str":
         return cell
     if cell == "":

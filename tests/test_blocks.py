@@ -89,7 +89,9 @@ def _only(views: Sequence[TableView]) -> TableView:
         # A target's source or scoring rule is not the target column.
         ("指标值来源", "basis"),
         ("评分标准", "basis"),
-        ("分值", "basis"),
+        ("分值", "weight"),
+        ("指标权重(%)", "weight"),
+        ("实施周期指标值", "target_period"),
         ("备注", "basis"),
     ],
 )

@@ -226,7 +226,7 @@ def test_docx_indicator_table_with_vertical_and_horizontal_merges(
     ]
     assert [i.level1 for i in result.indicators] == ["产出指标"] * 3 + ["效益指标"]
     assert [i.source.row for i in result.indicators] == [2, 3, 4, 5]
-    assert {i.project for i in result.indicators} == {"社区培训项目绩效目标表"}
+    assert {i.project for i in result.indicators} == {"社区培训项目"}
 
 
 def _nested_docx(document: DocxDocument) -> None:

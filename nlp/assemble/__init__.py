@@ -120,10 +120,10 @@ def assemble(
         if table is not None:
             if table.block_indices[0] != index:
                 continue  # a continuation part, handled with its table
-            project = projects.before(table)
+            project = projects.ref(table)
             used = _indicator_cells(table, project, doc, params, indicators)
             _table_amounts(table, doc, prevailing, used, amounts)
-            prose.table_cells(table, used, document, project)
+            prose.table_cells(table, used, document, project.name)
         elif block.kind in ("paragraph", "heading"):
             prose.block(block, projects.current(index))
     return tuple(indicators), tuple(amounts)

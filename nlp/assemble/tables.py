@@ -12,17 +12,23 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from nlp.assemble.rows import _Levels, _read_row, _records_for_row
+from nlp.assemble.rows import (
+    _Levels,
+    _packed_readings,
+    _read_row,
+    _records_for_row,
+)
 from nlp.blocks import GridRow, Section, TableView, is_number_cell
 from nlp.records import Indicator
 
 if TYPE_CHECKING:
     from nlp.assemble import AssemblyParams
+    from nlp.assemble.projects import ProjectRef
 
 
 def _indicator_cells(
     table: TableView,
-    project: str | None,
+    project: ProjectRef,
     doc: str,
     params: AssemblyParams,
     out: list[Indicator],
@@ -38,6 +44,17 @@ def _indicator_cells(
         for row in table.rows[section.start : section.end]:
             if row.role in ("header", "unit", "blank"):
                 used.update((row.index, c) for c in range(len(row.cells)))
+                continue
+            if section.column("packed") is not None:
+                for reading in _packed_readings(row, section):
+                    used.update((row.index, c) for c in reading.used_cols)
+                    levels = _Levels(reading.level1, reading.level2)
+                    out.extend(
+                        _records_for_row(
+                            reading, levels, row, table, project, doc,
+                            params.positional,
+                        )
+                    )  # fmt: skip
                 continue
             reading, confidence = _read_row(row, section, labels, levels, params)
             used.update((row.index, c) for c in reading.used_cols)
@@ -61,7 +78,7 @@ def _repeated_labels(rows: Sequence[GridRow], section: Section) -> set[str]:
     Page exports repeat a row label (年度绩效指标) at the left of every row; it is
     not part of any indicator. A text there that appears once is a shifted metric.
     """
-    first_role_col = min(col for col, _ in section.roles)
+    first_role_col = min((col for col, _ in section.roles), default=0)
     counts: Counter[str] = Counter()
     for row in rows:
         for col in range(min(first_role_col, len(row.cells))):

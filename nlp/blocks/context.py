@@ -45,7 +45,8 @@ def _title_above(blocks: Sequence[Block], first: int, table_block: Block) -> str
     """The table's caption, else the nearest short non-unit line above it."""
     if table_block.table is not None and table_block.table.caption:
         return table_block.table.caption
-    for block in reversed(blocks[max(0, first - 4) : first]):
+    for k in range(first - 1, max(-1, first - 5), -1):
+        block = blocks[k]
         if block.table is not None:
             return None
         text = block.text.strip()
@@ -54,5 +55,33 @@ def _title_above(blocks: Sequence[Block], first: int, table_block: Block) -> str
         if re.fullmatch(r"表\s*\d+|\d{4}\s*年度?|（?\d{4}年度）?", text):
             continue
         if 2 <= len(text) <= 40 and "\n" not in text:
-            return re.sub(r"\s+", "", text)
+            title = re.sub(r"\s+", "", text)
+            if k > 0 and _wrapped_title_line(blocks[k - 1], block, title):
+                title = re.sub(r"\s+", "", blocks[k - 1].text) + title
+            return title
     return None
+
+
+TITLE_END = re.compile(r"表(?:[（(][^)）]*[)）])?$")
+HEADING_START = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])"
+)
+
+
+def _wrapped_title_line(above: Block, line: Block, title: str) -> bool:
+    """A title wrapped onto two lines: the line above, on the same page right
+    above it, does not end a sentence or a title and is no heading of its own."""
+    text = re.sub(r"\s+", "", above.text)
+    if above.table is not None or not text or len(text) > 40 or "\n" in above.text:
+        return False
+    if not TITLE_END.search(title) or TITLE_END.search(text):
+        return False
+    if HEADING_START.match(text) or text[-1] in "。；;：:，,！？":
+        return False
+    if not above.prov or not line.prov:
+        return False
+    a, b = above.prov[0], line.prov[0]
+    if a.page != b.page or a.bbox is None or b.bbox is None:
+        return False
+    height = a.bbox[3] - a.bbox[1]
+    return 0 <= b.bbox[1] - a.bbox[3] <= height

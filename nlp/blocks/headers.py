@@ -43,7 +43,8 @@ def normalize_label(text: str) -> str:
 _HEADER_RULES: tuple[tuple[re.Pattern[str], ColumnRole], ...] = tuple(
     (re.compile(p), role)
     for p, role in (
-        (r"来源|依据|标准|备注|分值|权重|评分|得分|偏差|原因|措施", "basis"),
+        (r"来源|依据|标准|备注|偏差|原因|措施|是否", "basis"),
+        (r"分值|权重|评分|得分", "weight"),
         (r"^一级(?:指标)?$", "level1"),
         (r"^二级(?:指标)?$", "level2"),
         (r"^三级(?:指标)?$", "metric"),
@@ -51,6 +52,7 @@ _HEADER_RULES: tuple[tuple[re.Pattern[str], ColumnRole], ...] = tuple(
         (r"指标性质|指标值类型|运算符|指标方向|符号|比较", "operator"),
         (r"^(?:计量|度量|指标值?)?单位$", "unit"),
         (r"实际完成|实际值|完成值|实际达到|完成情况|实现值", "actual"),
+        (r"实施周期|中长期", "target_period"),
         (r"目标值|指标值|预期值|计划值|^(?:年度|全年|预期)?目标$|^数值$", "target"),
         (r"^(?:绩效)?指标(?:内容|名称)?$|^具体指标$|^绩效指标名称$", "metric"),
     )
@@ -95,9 +97,10 @@ def indicator_roles(cells: Sequence[str]) -> dict[int, ColumnRole] | None:
         seen.add(key)
         roles.setdefault(col, role)
     found = set(roles.values())
-    if "metric" in found and found & {"target", "actual"}:
+    values = {"target", "target_period", "actual"}
+    if "metric" in found and found & values:
         return roles
-    if {"level1", "level2"} <= found and found & {"target", "actual"}:
+    if {"level1", "level2"} <= found and found & values:
         return roles
     return None
 

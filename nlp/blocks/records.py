@@ -13,9 +13,15 @@ from nlp.document import BBox
 
 RowRole = Literal["header", "unit", "data", "blank"]
 ColumnRole = Literal[
-    "level1", "level2", "metric", "description", "target", "actual",
-    "operator", "unit", "basis",
+    "level1", "level2", "metric", "description", "target", "target_period",
+    "actual", "operator", "unit", "basis", "weight", "project", "packed",
 ]  # fmt: skip
+# Roles a row is read under; the others (basis, weight, description) are
+# never a value of the indicator.
+READ_ROLES: tuple[ColumnRole, ...] = (
+    "level1", "level2", "metric", "target", "target_period", "operator", "unit",
+    "actual", "project",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from nlp.blocks.headers import (
     unit_of_line,
 )
 from nlp.blocks.records import ColumnRole, GridRow, RowRole, Section
+from nlp.blocks.roles import packed_roles, refine_roles
 
 
 def _with_roles(rows: Sequence[GridRow]) -> list[GridRow]:
@@ -53,19 +54,43 @@ def _with_roles(rows: Sequence[GridRow]) -> list[GridRow]:
 
 
 def _sections(rows: Sequence[GridRow]) -> Iterator[Section]:
-    """Indicator sections: each indicator header and the rows up to the next one."""
-    headers = []
-    for row in rows:
-        roles = indicator_roles(row.cells) if row.role == "header" else None
-        if roles:
-            headers.append((row.index, _refine_roles(rows, row.index, roles)))
+    """Indicator sections: each indicator header and the rows up to the next one.
+
+    Roles come from the header's labels, checked against the section's cells
+    (``roles.refine_roles``); a table without an indicator header whose cells
+    pack whole indicators gives one packed section.
+    """
+    headers = [
+        (row.index, roles)
+        for row in rows
+        if row.role == "header" and (roles := indicator_roles(row.cells))
+    ]
+    if not headers:
+        yield from _packed_sections(rows)
+        return
     for k, (header_row, roles) in enumerate(headers):
         end = headers[k + 1][0] if k + 1 < len(headers) else len(rows)
         start = header_row + 1
+        roles = _refine_roles(rows, header_row, roles)
         # A second header row (运算符 | 数值 | 单位 under 指标值) refines the roles.
         if start < end and _is_sub_header(rows[start]):
             start += 1
+        data = [r for r in rows[start:end] if r.role == "data"]
+        roles = refine_roles(data, rows[header_row].cells, roles)
         yield Section(header_row, start, end, tuple(sorted(roles.items())))
+
+
+def _packed_sections(rows: Sequence[GridRow]) -> Iterator[Section]:
+    """One section under the last header row above the first packed cell."""
+    header = next((r for r in rows if r.role == "header"), None)
+    if header is None:
+        return
+    data = [r for r in rows[header.index + 1 :] if r.role == "data"]
+    roles = packed_roles(header.cells, data)
+    if roles:
+        yield Section(
+            header.index, header.index + 1, len(rows), tuple(sorted(roles.items()))
+        )
 
 
 def _is_sub_header(row: GridRow) -> bool:

@@ -1,0 +1,178 @@
+"""Column roles from header and content, packed cells and projects, in every format.
+
+Each layout is written inside the test as an HTML page, a Word document, a
+workbook and a PDF, and extracted end to end; the expected records follow the
+annotation guideline (rules 20-25).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from nlp.blocks.packed import is_packed_cell, packed_clauses
+from nlp.pipeline import extract
+from nlp.records import Indicator
+
+Rows = Sequence[Sequence[str]]
+FORMATS = ("html", "docx", "xlsx", "pdf")
+
+
+def _html(path: Path, title: str, rows: Rows, _builder: object) -> Path:
+    body = "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows
+    )
+    path = path / "t.html"
+    path.write_text(
+        f"<html><body><p>{title}</p><table>{body}</table></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _docx(path: Path, title: str, rows: Rows, _builder: object) -> Path:
+    document = docx.Document()
+    document.add_paragraph(title)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    path = path / "t.docx"
+    document.save(str(path))
+    return path
+
+
+def _xlsx(path: Path, title: str, rows: Rows, _builder: object) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([title])
+    for row in rows:
+        sheet.append(list(row))
+    path = path / "t.xlsx"
+    workbook.save(str(path))
+    return path
+
+
+def _pdf(path: Path, title: str, rows: Rows, builder: Callable) -> Path:
+    pdf = builder()
+    page = pdf.page()
+    page.text(60, 50, title, 12)
+    widths = [460 / len(rows[0])] * len(rows[0])
+    wrapped = [[_wrap(c, widths[0]) for c in row] for row in rows]
+    height = 12 * max(c.count("\n") + 1 for row in wrapped for c in row) + 8
+    page.table(60, 80, widths, wrapped, row_height=height, size=8)
+    return pdf.save("t.pdf")
+
+
+def _wrap(text: str, width: float, size: float = 8) -> str:
+    per_line = max(1, int((width - 6) // size))
+    return "\n".join(text[i : i + per_line] for i in range(0, len(text), per_line))
+
+
+WRITERS = {"html": _html, "docx": _docx, "xlsx": _xlsx, "pdf": _pdf}
+
+
+def _extract(fmt: str, tmp_path: Path, title: str, rows: Rows, builder) -> list:
+    path = WRITERS[fmt](tmp_path, title, rows, builder)
+    result = extract(path)
+    assert result.document.status == "ok", result.document.error
+    return list(result.indicators)
+
+
+def _triples(indicators: Sequence[Indicator]) -> list[tuple]:
+    return [
+        (i.level1_norm, i.level2_norm, i.metric, i.target.text if i.target else None)
+        for i in indicators
+    ]
+
+
+# A row label down the left, operator and unit columns under wordings the header
+# vocabulary does not list, a weight column and an entry column left blank.
+SPLIT_ROWS = (
+    ("绩效指标", "指标名称", "方向符", "指标值", "量纲", "分值权重", "是否核心"),
+    ("绩效指标", "续建大中型水库", "≥", "27", "座", "60", "是"),
+    ("绩效指标", "项目验收合格率", "≥", "90", "%", "40", "否"),
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_split_target_columns_under_unlisted_wordings(
+    fmt: str, tmp_path: Path, pdf_builder
+) -> None:
+    indicators = _extract(fmt, tmp_path, "某项目绩效目标表", SPLIT_ROWS, pdf_builder)
+    assert _triples(indicators) == [
+        (None, None, "续建大中型水库", "≥27座"),
+        (None, None, "项目验收合格率", "≥90%"),
+    ]
+    # The value cell is the raw target; the weight column is no part of it.
+    assert [i.target_raw for i in indicators] == ["27", "90"]
+    assert [i.target.unit for i in indicators if i.target] == ["座", "%"]
+    assert {i.project for i in indicators} == {"某项目"}
+
+
+PACKED = (
+    "1.1－产出指标，11－数量指标，培训人次；实施周期指标值：≥200人次，"
+    "年度指标值：≥100人次；2、3－满意度指标，31－服务对象满意度，学员满意度；"
+    "实施周期指标值：≥90%，年度指标值：≥90%"
+)
+PACKED_ROWS = (
+    ("项目名称（资金使用单位）", "总计", "绩效指标"),
+    ("职业技能培训补贴", "10.00", PACKED),
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_packed_cell_gives_one_indicator_per_clause(
+    fmt: str, tmp_path: Path, pdf_builder
+) -> None:
+    indicators = _extract(fmt, tmp_path, "项目支出表", PACKED_ROWS, pdf_builder)
+    assert _triples(indicators) == [
+        ("产出指标", "数量指标", "培训人次", "≥100人次"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%"),
+    ]
+    assert [i.level2 for i in indicators] == ["数量指标", "服务对象满意度"]
+    assert [i.target_period.text for i in indicators if i.target_period] == [
+        "≥200人次",
+        "≥90%",
+    ]
+    # The project is the row's own project column, never the 总计 header.
+    assert {i.project for i in indicators} == {"职业技能培训补贴"}
+
+
+def test_packed_clauses_keep_commas_inside_a_metric_and_take_the_only_value() -> None:
+    text = (
+        "1、2-效益指标；23-生态效益；提升公众意识，推广低碳生活；年度指标值:提升。"
+        "2、4-成本指标；41-经济成本指标；项目支出成本控制率；实施周期指标值:≤0%"
+    )
+    assert is_packed_cell(text)
+    clauses = packed_clauses(text)
+    assert [
+        (c.level1, c.level2, c.metric, c.target, c.target_period) for c in clauses
+    ] == [
+        ("效益指标", "生态效益", "提升公众意识，推广低碳生活", "提升", None),
+        ("成本指标", "经济成本指标", "项目支出成本控制率", "≤0%", None),
+    ]
+    assert not is_packed_cell("1、完成培训100人次；2、满意度≥90%")
+
+
+CODED_TITLE_ROWS = (
+    ("一级指标", "二级指标", "三级指标", "目标值"),
+    ("产出指标", "数量指标", "购置设备数量", "≥10台"),
+)
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])
+def test_project_and_code_from_a_form_title(
+    fmt: str, tmp_path: Path, pdf_builder
+) -> None:
+    indicators = _extract(
+        fmt, tmp_path, "301007_某分局_设备购置项目绩效目标表", CODED_TITLE_ROWS,
+        pdf_builder,
+    )  # fmt: skip
+    assert [(i.project, i.project_code) for i in indicators] == [
+        ("某分局_设备购置项目", "301007")
+    ]
