@@ -36,7 +36,7 @@ def screenshot(
         page.goto(f"{url}/projects/{project}/data?task={task}")
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(4000)
-        region = page.locator(".lsf-region-item, [class*=region-item]").first
+        region = page.locator("[role=treeitem], .lsf-outliner-item").first
         if region.count():
             region.click()
             page.wait_for_timeout(1500)
