@@ -361,3 +361,8 @@ def test_subject_when_the_clause_names_only_a_figure_or_a_verb(
     text: str, subject: str
 ) -> None:
     assert [a.subject for a in find_amounts(text)] == [subject]
+
+
+def test_full_width_comparison_signs_before_an_amount() -> None:
+    (found,) = find_amounts("成本＜5万元")
+    assert (found.money.value, found.money.approx) == (Decimal("50000"), "at_most")

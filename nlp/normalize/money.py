@@ -411,7 +411,8 @@ def _approx(m: re.Match[str], pre: str | None, fuzzy: bool) -> Approx:
         return SUFFIX_APPROX[m["postword"]]
     word = m["pre"] or pre
     if word:
-        return PREFIX_APPROX[word]
+        # The pattern matches full-width signs (＜) too; the table holds folded ones.
+        return PREFIX_APPROX.get(word) or PREFIX_APPROX[fold(word)]
     return "about" if fuzzy else "exact"
 
 
