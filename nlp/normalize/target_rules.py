@@ -86,6 +86,8 @@ logger = logging.getLogger(__name__)
 MEASURE_ENDINGS = ("率", "度", "比例", "比率", "占比", "数", "数量")
 # A named measure is short; longer text is prose, not a target cell's clause.
 MAX_CLAUSE_CHARS = 200
+# A value holds a digit or a Chinese numeral; text without one names no value.
+_HAS_NUMBER_RE = re.compile(f"[0-9０-９{''.join(sorted(NUMERAL_CHARS))}]")
 # Characters a value can start with: where a measure's name may end.
 _VALUE_START = (
     frozenset(
@@ -448,7 +450,7 @@ def split_measure(text: str) -> NamedValue | None:
     Returns:
         The name and its value, or None.
     """
-    if len(text) > MAX_CLAUSE_CHARS:
+    if len(text) > MAX_CLAUSE_CHARS or not _HAS_NUMBER_RE.search(text):
         return None
     for i in range(1, len(text)):
         if text[i] not in _VALUE_START or text[i - 1] in "0123456789.-":
@@ -463,10 +465,8 @@ def split_measure(text: str) -> NamedValue | None:
             link = None  # 达到 is one word, not 达 linked to a value
         value_at = link.end() if link else i
         cleaned, _ = clean_target_text(text[value_at:])
-        if not cleaned or is_qualitative_phrase(cleaned):
-            continue
-        reading = _read_numeric(cleaned)
-        if reading is None:
+        reading = _read_numeric(cleaned) if cleaned else None
+        if reading is None or is_qualitative_phrase(cleaned):
             continue
         relation = reading.relation or (link.group() if link else None)
         if relation is None and not _names_a_measure(name):
