@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nlp.errors import ParseError
+from nlp.normalize.amounts import find_amounts
 from nlp.normalize.money import _parse_general, parse_money, parse_unit
 from nlp.records import Money, money_written_cny
 
@@ -448,3 +449,13 @@ def test_hot_path_record_is_the_same_frozen_money() -> None:
     assert repr(fast) == repr(plain)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.value = Decimal(0)  # type: ignore[misc]
+
+
+def test_full_width_comparison_signs_bound_an_amount() -> None:
+    # ＜ and ＞ are read before an amount in running text; they once raised KeyError.
+    found = [
+        (a.money.value, a.money.approx)
+        for a in find_amounts("费用＜5万元，成本＞3万元")
+    ]
+    assert found == [(Decimal(50000), "at_most"), (Decimal(30000), "at_least")]
+    assert parse_money("＜5万元").approx == "at_most"

@@ -2,7 +2,8 @@
 
 :func:`split_targets` cuts such a cell into (measure, target) pairs and
 :func:`looks_like_target` tells a target cell from a metric or level name; both read
-each clause with the target rules of :mod:`nlp.normalize.target_rules`.
+each clause with the target rules of :mod:`nlp.normalize.target_rules`, whose
+:func:`~nlp.normalize.target_rules.split_measure` finds where a name ends.
 """
 
 from __future__ import annotations
@@ -10,37 +11,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.normalize.numerals import NUMERAL_CHARS
 from nlp.normalize.target_rules import (
-    _read_numeric,
+    MAX_CLAUSE_CHARS,
+    MEASURE_ENDINGS,
     clean_target_text,
-    fullwidth,
-    is_qualitative_phrase,
     normalize_target,
-)
-from nlp.normalize.target_vocab import (
-    _CJK,
-    _FOLD_MAP,
-    _SPACE_RE,
-    SIGN_OPS,
-    STRONG_OPS,
-    WEAK_OPS,
+    qualitative_target,
+    split_measure,
 )
 from nlp.records import Target
 
+__all__ = [
+    "COPULAS",
+    "MAX_CLAUSE_CHARS",
+    "MEASURE_ENDINGS",
+    "looks_like_target",
+    "split_targets",
+]
+
 _SEPARATOR_RE = re.compile(r"[,，;；、]")
-# Measures named before a relation-less value (guideline rule 4): 按时办结率100%.
-MEASURE_ENDINGS = ("率", "度", "比例", "比率", "占比", "数", "数量")
 # A lone clause joined by a copula states a value (投诉率为0): guideline rule 11 keeps
 # it one qualitative target; comparisons (信息通报率达100%) name a measure's target.
 COPULAS = (None, "为", "是")
-# A named clause is short; longer pieces are prose, not a target cell's clause.
-MAX_CLAUSE_CHARS = 200
-# Characters a target can start with: where a clause's measure name may end.
-_TARGET_START = (
-    frozenset("".join([*WEAK_OPS, *STRONG_OPS, *SIGN_OPS, *_FOLD_MAP, "0123456789-每"]))
-    | NUMERAL_CHARS
-)
+# A lone clause joined by 约 or a linking 至/到 (长约5.85公里) is read as its value.
+_LOOSE_RELATIONS = ("约", "大约", "大概", "约为", "至", "到")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,34 +47,18 @@ class _Clause:
 
 
 def _named_clause(piece: str) -> _Clause | None:
-    """Split ``采集率达97%以上`` into its measure name and numeric target.
-
-    The name is the shortest prefix after which the rest reads as a numeric target.
-    It must hold a Chinese character; without a relation word or sign before the
-    number it must end like a measure (率, 度, 比例, 数 ...): ``电脑4台`` is no clause.
+    """Split ``采集率达97%以上`` into its measure name and numeric target
+    (:func:`nlp.normalize.target_rules.split_measure` says where).
 
     Returns:
         The clause, or None.
     """
     piece = piece.strip()
-    if len(piece) > MAX_CLAUSE_CHARS:
+    named = split_measure(piece)
+    if named is None:
         return None
-    for i in range(1, len(piece)):
-        if piece[i] not in _TARGET_START or piece[i - 1] in "0123456789.-":
-            continue
-        if piece[i - 1].isspace() or not re.search(f"[{_CJK}]", piece[:i]):
-            continue
-        cleaned, _ = clean_target_text(piece[i:])
-        if not cleaned or is_qualitative_phrase(cleaned):
-            continue
-        reading = _read_numeric(cleaned)
-        if reading is None:
-            continue
-        name = _SPACE_RE.sub("", fullwidth(piece[:i]))
-        if reading.relation is None and not name.endswith(MEASURE_ENDINGS):
-            return None
-        return _Clause(name, normalize_target(piece[i:].strip()), reading.relation)
-    return None
+    target = normalize_target(piece[named.value_at :].strip())
+    return _Clause(named.name, target, named.relation)
 
 
 def split_targets(text: str) -> list[tuple[str | None, Target]]:
@@ -97,10 +75,14 @@ def split_targets(text: str) -> list[tuple[str | None, Target]]:
         the text cannot be split cleanly.
     """
     whole = normalize_target(text)
-    if whole.op != "qual":
+    if whole.op != "qual" and "metric-prefix" not in whole.notes:
         return [(None, whole)]
     clauses = _clauses(text)
-    if not clauses or (len(clauses) == 1 and clauses[0].relation in COPULAS):
+    if not clauses:
+        return [(None, whole)]
+    if len(clauses) == 1 and clauses[0].relation in COPULAS:
+        return [(None, qualitative_target(text))]
+    if len(clauses) == 1 and clauses[0].relation in _LOOSE_RELATIONS:
         return [(None, whole)]
     return [(clause.name, clause.target) for clause in clauses]
 

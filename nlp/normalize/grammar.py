@@ -38,13 +38,13 @@ COMPARISON_WORDS: dict[str, str] = {
     **dict.fromkeys(("大于等于", "大于或等于", "不低于", "不少于", "不小于"), "≥"),
     **dict.fromkeys(("至少", "最少"), "≥"),
     **dict.fromkeys(("小于等于", "小于或等于", "不高于", "不超过", "不大于"), "≤"),
-    **dict.fromkeys(("不多于", "至多", "最多"), "≤"),
-    **dict.fromkeys(("高于", "超过", "大于", "多于"), ">"),
+    **dict.fromkeys(("不多于", "至多", "最多", "不超出"), "≤"),
+    **dict.fromkeys(("高于", "超过", "大于", "多于", "超出", "超"), ">"),
     **dict.fromkeys(("低于", "小于", "少于", "不足", "不到"), "<"),
 }
 SIGN_OPS: dict[str, str] = {
     ">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤", "≥": "≥", "≤": "≤", "≧": "≥",
-    "≦": "≤", ">": ">", "<": "<", "=": "=",
+    "≦": "≤", ">": ">", "<": "<", "=": "=", "＞": ">", "＜": "<",
 }  # fmt: skip
 # The money approximation (CONTRACT.md "amount") a comparison implies: a bound that
 # includes or excludes the number is still a bound on the amount.

@@ -1,7 +1,8 @@
 """Target values (目标值 / 指标值) in the canonical form of CONTRACT.md "Target text".
 
 The public face of the target normalizer: :func:`normalize_target` reads one target
-(:mod:`nlp.normalize.target_rules`), :func:`split_targets` and
+(:mod:`nlp.normalize.target_rules`, after the cleaning rules of
+:mod:`nlp.normalize.target_clean`), :func:`split_targets` and
 :func:`looks_like_target` handle cells of several named targets
 (:mod:`nlp.normalize.clauses`). Both modules build on the grammar shared with money
 (:mod:`nlp.normalize.grammar`); this one only gathers them, so nothing imports it
@@ -17,13 +18,15 @@ from nlp.normalize.clauses import (
     looks_like_target,
     split_targets,
 )
-from nlp.normalize.target_rules import (
-    canonical_unit,
+from nlp.normalize.target_clean import (
     clean_target_text,
     dup_100_suffix,
+    negative_zero,
+)
+from nlp.normalize.target_rules import (
+    canonical_unit,
     format_number,
     is_qualitative_phrase,
-    negative_zero,
     normalize_target,
 )
 

@@ -23,44 +23,78 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from nlp.normalize.grammar import more_than_step, read_numeral
-from nlp.normalize.numerals import DIGITS
+from nlp.normalize.grammar import read_numeral
+from nlp.normalize.numerals import DIGITS, NUMERAL_CHARS
+from nlp.normalize.target_clean import (
+    apply_rule,
+    approx,
+    clean_target_text,
+    count_unit,
+    doubled_sign,
+    dup_100_suffix,
+    fullwidth,
+    leading_equals,
+    negative_zero,
+    thousands_sep,
+)
 from nlp.normalize.target_vocab import (
+    _APPROX_LEAD_RE,
     _BRACKET_UNIT_RE,
+    _CJK,
     _COLUMN_UNIT_RE,
-    _DOUBLED_SIGN_RE,
-    _DUP_100_RE,
+    _CONDITION_RE,
+    _COUNT_NAME_RE,
+    _COUNTED_RE,
     _EACH_RE,
-    _FOLD,
+    _FOLD_MAP,
+    _GRADE_RE,
     _INCLUSIVE_RE,
-    _OCR_SPACE_RE,
+    _LINK_RE,
+    _NAME_STOP_RE,
     _PREFIX_RE,
     _QUALITATIVE_RES,
     _RANGE_RE,
     _RATIO_RE,
+    _REFERENCE_RE,
+    _REMARK_RE,
     _SINGLE_RE,
     _SPACE_RE,
     _SUFFIX_RE,
-    _THOUSANDS_RE,
-    _TRAILING_PUNCT_RE,
     _UNIT_RE,
     BASE_UNITS,
+    MONEY_UNITS,
     NO_UNIT,
+    PERCENT_WORDS,
     PERIOD_ALIASES,
+    PERIODS,
     QUALITATIVE_UNITS,
     QUALITATIVE_WORDS,
     SIGN_OPS,
     STRONG_OPS,
     SUFFIX_OPS,
+    TIME_UNITS,
     WEAK_OPS,
 )
 from nlp.records import Target
 
 logger = logging.getLogger(__name__)
+
+# Measures named before a relation-less value (guideline rule 4): 按时办结率100%.
+MEASURE_ENDINGS = ("率", "度", "比例", "比率", "占比", "数", "数量")
+# A named measure is short; longer text is prose, not a target cell's clause.
+MAX_CLAUSE_CHARS = 200
+# A value holds a digit or a Chinese numeral; text without one names no value.
+_HAS_NUMBER_RE = re.compile(f"[0-9０-９{''.join(sorted(NUMERAL_CHARS))}]")
+# Characters a value can start with: where a measure's name may end.
+_VALUE_START = (
+    frozenset(
+        "".join([*WEAK_OPS, *STRONG_OPS, *SIGN_OPS, *_FOLD_MAP, "0123456789-每约"])
+    )
+    | NUMERAL_CHARS
+)
 
 
 @dataclass(slots=True)
@@ -90,88 +124,6 @@ class _Reading:
     repaired: bool = False
 
 
-# ---------------------------------------------------------------- cleaning rules
-
-
-def fullwidth(text: str) -> str:
-    """Fold full-width digits, letters and operators (≧ ＞＝ ％ ～) to half-width."""
-    return text.translate(_FOLD)
-
-
-def ocr_space(text: str) -> str:
-    """Remove spaces OCR or PDF export left inside a number (``100. 0``, ``1 000``)."""
-    return _OCR_SPACE_RE.sub("", text)
-
-
-def trailing_punct(text: str) -> str:
-    """Drop punctuation closing the cell or clause (``97%以上;``, ``95%。``)."""
-    return _TRAILING_PUNCT_RE.sub("", text)
-
-
-def thousands_sep(text: str) -> str:
-    """Remove thousands separators (``1,000`` → ``1000``)."""
-    return _THOUSANDS_RE.sub("", text)
-
-
-def dup_100_suffix(digits: str) -> str | None:
-    """Undo a copied ``100%`` glued to the real target (``≥95100%`` → ``≥95%``).
-
-    Fires only on a percentage written as a plain integer of five or six digits
-    whose last three digits are ``100`` and whose leading digits read 10 to 100:
-    ``95100`` → ``95``, ``100100`` → ``100``, ``10100`` → ``10``. Percentages of
-    10100% and more are not real targets. It never fires on ``100``, on ``1100`` to
-    ``9100`` (a rare but possible percentage, too short to tell), on ``101100``, on
-    numbers with a decimal point or thousands separator, or on values without ``%``.
-
-    Args:
-        digits: the number's digits exactly as written.
-
-    Returns:
-        The real target's digits, or None when the rule does not apply.
-    """
-    match = _DUP_100_RE.fullmatch(digits)
-    return match.group("real") if match else None
-
-
-def doubled_sign(text: str) -> str:
-    """Read a doubled unit sign as one (``≥100%%`` → ``≥100%``)."""
-    return _DOUBLED_SIGN_RE.sub(r"\1", text)
-
-
-def count_unit(unit: str) -> str:
-    """A measure word + 数 names the count of that measure: 个数 → 个, 次数 → 次."""
-    stem, _, per = unit.partition("/")
-    if stem.endswith("数") and stem[:-1] in BASE_UNITS:
-        stem = stem[:-1]
-    return f"{stem}/{per}" if per else stem
-
-
-def negative_zero(value: Decimal) -> Decimal:
-    """Turn ``-0`` into ``0`` (``-0%`` → ``0%``); any other value is returned as is."""
-    return Decimal(0) if value == 0 and value.is_signed() else value
-
-
-def _apply(rule: Callable[[str], str], text: str, notes: list[str]) -> str:
-    """Run a text rule and note its tag (its name) when it changed the text."""
-    out = rule(text)
-    if out != text:
-        notes.append(rule.__name__.replace("_", "-"))
-    return out
-
-
-def clean_target_text(raw: str) -> tuple[str, list[str]]:
-    """Fold full-width forms, remove all whitespace and trailing punctuation.
-
-    Returns:
-        The cleaned text and the notes of the rules that changed it.
-    """
-    notes: list[str] = []
-    text = _apply(fullwidth, raw, notes)
-    text = _apply(ocr_space, text, notes)
-    text = _SPACE_RE.sub("", text)  # spaces between tokens carry no meaning
-    return _apply(trailing_punct, text, notes), notes
-
-
 # ---------------------------------------------------------------- reading numbers
 
 
@@ -188,35 +140,24 @@ def _read_number(match: re.Match[str], tag: str) -> _Number | None:
     percent = match.group(f"{tag}pct") is not None
     digits = match.group(f"{tag}ar")
     if digits is not None:
-        number = _Number(Decimal(digits), digits, percent, chinese=False)
-    else:
-        numeral = match.group(f"{tag}cn")
-        read = read_numeral(numeral) if _is_numeral_start(numeral, percent) else None
-        if read is None:
-            return None
-        low, high = read
-        number = _Number(low, None, percent, True, high if high != low else None)
-    if match.group(f"{tag}more") is None:
-        return number
-    return _more_than(number)
-
-
-def _more_than(number: _Number) -> _Number | None:
-    """``10余`` / ``十多``: a range up to the next step of the last written place."""
-    step = more_than_step(number.value) if number.value_max is None else None
-    if step is None:
+        return _Number(Decimal(digits), digits, percent, chinese=False)
+    numeral = match.group(f"{tag}cn")
+    counted = percent or bool(match.group(f"{tag}unit"))
+    read = read_numeral(numeral) if _is_numeral_start(numeral, counted) else None
+    if read is None:
         return None
-    number.value_max = number.value + step
-    return number
+    low, high = read
+    return _Number(low, None, percent, True, high if high != low else None)
 
 
-def _is_numeral_start(numeral: str, percent: bool) -> bool:
-    """A Chinese numeral starts with a digit or 十 (十二); 百 alone only in 百分之百.
+def _is_numeral_start(numeral: str, counted: bool) -> bool:
+    """A Chinese numeral starts with a digit or 十 (十二); 百 alone only before a
+    unit or in 百分之百 (百场, 超百家).
 
     Keeps a bare 万, 亿元, 千米 or 点五 from reading as a number; 几/数 start a fuzzy
     one (几十, 数百).
     """
-    if percent and numeral in ("百", "佰"):
+    if counted and numeral in ("百", "佰"):
         return True
     return numeral[0] in DIGITS or numeral[0] in "十拾几幾数數"
 
@@ -229,18 +170,17 @@ def _number_unit(number: _Number, unit: str | None) -> str | bool | None:
 
 
 def canonical_unit(unit: str) -> tuple[str, bool]:
-    """Drop 每 from a denominator and spell periods one way (次/每季 → 次/季度).
+    """Drop 每 from a denominator and spell periods one way (次/每季 → 次/季度);
+    brackets naming an alternative are half-width (台（套） → 台(套)).
 
     Returns:
         The unit and whether it changed.
     """
-    base, slash, denominator = unit.partition("/")
-    if not slash:
-        return unit, False
-    denominator = denominator.removeprefix("每")
-    denominator = PERIOD_ALIASES.get(denominator, denominator)
-    out = f"{base}/{denominator}"
-    return out, out != unit
+    written = unit.replace("（", "(").replace("）", ")")  # 台（套） → 台(套)
+    base, *denominators = written.split("/")
+    denominators = [d.removeprefix("每") for d in denominators]
+    out = "/".join([base, *(PERIOD_ALIASES.get(d, d) for d in denominators)])
+    return out, out != written
 
 
 def _read_each(body: str) -> _Reading | None:
@@ -304,6 +244,43 @@ def _read_ratio(body: str) -> _Reading | None:
     return _Reading("=", number, None, unit, None, ["ratio"])
 
 
+def _read_counted(body: str) -> _Reading | None:
+    """``11个辖区``, ``1份阶段性报告``: a count whose unit keeps the counted noun."""
+    match = _COUNTED_RE.fullmatch(body)
+    if match is None or _UNIT_RE.fullmatch(match.group("aunit")):
+        return None
+    number = _read_number(match, "a")
+    if number is None or number.percent or number.value_max is not None:
+        return None
+    return _Reading("=", number, None, match.group("aunit"), None, ["counted-noun"])
+
+
+def _read_reference(body: str) -> _Reading | None:
+    """``项目概算4400万元`` after a bound: the amount the bound refers to.
+
+    Only an amount of money is read so: after a percentage or a count the words
+    name a base the value is a share of or a difference from (大于预算编外人员数80%).
+    """
+    match = _REFERENCE_RE.fullmatch(body)
+    reading = _read_single(match.group("rest")) if match else None
+    if reading is None or reading.unit not in MONEY_UNITS:
+        return None
+    reading.notes.append("reference")
+    return reading
+
+
+def _read_quantity(body: str, bound: bool) -> _Reading | None:
+    """The quantity after the operator, by each form of the grammar in turn."""
+    return (
+        _read_each(body)
+        or _read_range(body)
+        or _read_ratio(body)
+        or _read_single(body)
+        or _read_counted(body)
+        or (_read_reference(body) if bound else None)
+    )
+
+
 def _resolve_op(reading: _Reading, weak: str | None, strong: str | None,
                 suffix: str | None) -> str | None:  # fmt: skip
     """Combine prefix, suffix and rate operators by the module's precedence rule."""
@@ -322,8 +299,10 @@ def _resolve_op(reading: _Reading, weak: str | None, strong: str | None,
 def _read_numeric(cleaned: str) -> _Reading | None:
     """Read a cleaned target as operator + quantity, None when the grammar fails."""
     notes: list[str] = []
-    text = _apply(thousands_sep, cleaned, notes)
-    text = _apply(doubled_sign, text, notes)
+    text = apply_rule(thousands_sep, cleaned, notes)
+    text = apply_rule(doubled_sign, text, notes)
+    about = _APPROX_LEAD_RE.match(text)  # 约100次: 约 relates a name to its value
+    text = apply_rule(approx, text, notes)
     prefix = _PREFIX_RE.match(text)
     if prefix is None:  # both parts are optional, so this never happens
         return None
@@ -331,14 +310,16 @@ def _read_numeric(cleaned: str) -> _Reading | None:
     body = text[prefix.end() :]
     inclusive = _INCLUSIVE_RE.search(body)  # 95%以上（含）: 以上 already includes 95%
     body = body[: inclusive.start()] if inclusive else body
+    bracket = _BRACKET_UNIT_RE.search(body)  # ≥60000（条）
+    remark = None if bracket else _REMARK_RE.search(body)  # ≥95%（扣除…）
+    body = body[: remark.start()] if remark else body
     suffix_match = _SUFFIX_RE.search(body)
     suffix = suffix_match.group() if suffix_match else None
     body = body[: suffix_match.start()] if suffix_match else body
-    bracket = _BRACKET_UNIT_RE.search(body)  # ≥60000（条）
+    bracket = _BRACKET_UNIT_RE.search(body)
     body = body[: bracket.start()] if bracket else body
-    reading = (
-        _read_each(body) or _read_range(body) or _read_ratio(body) or _read_single(body)
-    )
+    bound = STRONG_OPS.get(strong or "") in ("≥", "≤") or weak == "控制"
+    reading = _read_quantity(body, bound)
     if reading is None or (bracket and not _take_bracket_unit(reading, bracket)):
         return None
     op = _resolve_op(reading, weak, strong, suffix)
@@ -346,7 +327,10 @@ def _read_numeric(cleaned: str) -> _Reading | None:
         return None
     if weak or strong in STRONG_OPS or suffix or (inclusive and op != "="):
         notes.append("word-operator")
-    reading.op, reading.relation = op, (weak or "") + (strong or "") or None
+    if remark:
+        notes.append("remark")
+    relation = (weak or "") + (strong or "") or (about.group() if about else None)
+    reading.op, reading.relation = op, relation
     reading.notes = notes + reading.notes
     if reading.low.chinese or (reading.high and reading.high.chinese):
         reading.notes.append("chinese-numeral")
@@ -357,9 +341,18 @@ def _read_numeric(cleaned: str) -> _Reading | None:
 
 
 def _take_bracket_unit(reading: _Reading, bracket: re.Match[str]) -> bool:
-    """Give the reading the unit written in brackets; False when it has another."""
+    """Give the reading the unit written in brackets; False when it has another.
+
+    After 万/亿 the bracket names what is counted (100万（条） → 万条); after another
+    measure word, an alternative one (330台（套） → 台(套)).
+    """
     unit = bracket.group("unit")
-    if reading.unit is not None and reading.unit != unit:
+    written = reading.unit
+    if written in ("万", "亿") and unit in BASE_UNITS:
+        unit = written + unit
+    elif written in BASE_UNITS and unit in BASE_UNITS and written != unit:
+        unit = f"{written}({unit})"
+    elif written is not None and written != unit:
         return False
     reading.unit = unit
     reading.notes.append("bracket-unit")
@@ -393,6 +386,9 @@ def _finish_unit(reading: _Reading) -> None:
     """Put the unit in canonical spelling, noting a rewritten period."""
     if reading.unit is None:
         return
+    if reading.unit in PERCENT_WORDS:  # >=100百分比 → ≥100% (guideline rule 20)
+        reading.unit = "%"
+        reading.notes.append("percent-word")
     counted = count_unit(reading.unit)
     if counted != reading.unit:
         reading.unit = counted
@@ -424,6 +420,105 @@ def _fix_negative_zero(reading: _Reading) -> None:
             reading.notes.append("negative-zero")
 
 
+# ---------------------------------------------------------------- named measures
+
+
+@dataclass(frozen=True, slots=True)
+class NamedValue:
+    """A value cell that names its measure first (``更新率>95%``, ``采集率达97%以上``).
+
+    ``name`` is the measure as written (whitespace removed), ``value_at`` where the
+    value starts in the text given, after a linking 至/到; ``relation`` the word or
+    sign between them (None when there is none).
+    """
+
+    name: str
+    value_at: int
+    relation: str | None
+    reading: _Reading
+
+
+def split_measure(text: str) -> NamedValue | None:
+    """Split a measure's name from the numeric value that follows it.
+
+    The name is the shortest prefix after which the rest reads as a numeric target.
+    It holds a Chinese character, no comparison and no clause separator
+    (``大于预算编外人员数80%``: the value is a share of another quantity). Without a
+    relation word, sign, 约 or a linking 至/到 before the value it must end like a
+    measure (率, 度, 比例, 数 ...) or start with 新增/累计: ``电脑4台`` names nothing.
+
+    Returns:
+        The name and its value, or None.
+    """
+    if len(text) > MAX_CLAUSE_CHARS or not _HAS_NUMBER_RE.search(text):
+        return None
+    for i in range(1, len(text)):
+        if text[i] not in _VALUE_START or text[i - 1] in "0123456789.-":
+            continue
+        if text[i - 1].isspace() or not re.search(f"[{_CJK}]", text[:i]):
+            continue
+        name = _SPACE_RE.sub("", fullwidth(text[:i]))
+        if _NAME_STOP_RE.search(name):
+            return None
+        link = _LINK_RE.match(text, i)
+        if link and any((name + link.group()).endswith(w) for w in WEAK_OPS):
+            link = None  # 达到 is one word, not 达 linked to a value
+        value_at = link.end() if link else i
+        cleaned, _ = clean_target_text(text[value_at:])
+        reading = _read_numeric(cleaned) if cleaned else None
+        if reading is None or is_qualitative_phrase(cleaned):
+            continue
+        relation = reading.relation or (link.group() if link else None)
+        if relation is None and not _names_a_measure(name):
+            return None
+        return NamedValue(name, value_at, relation, reading)
+    return None
+
+
+def _names_a_measure(name: str) -> bool:
+    """A name ending like a measure (率, 度, 数 ...) or counting what is added."""
+    return name.endswith(MEASURE_ENDINGS) or _COUNT_NAME_RE.match(name) is not None
+
+
+def _read_named(raw: str) -> _Reading | None:
+    """A value cell naming its measure, read as the value (note ``metric-prefix``).
+
+    Read from the raw text: a space before the number parts two cells of a text
+    export (``项目全年预算数 52.34``), not a name from its value. A name starting
+    with 每 and a period gives a rate per that period (``每天…用餐不少于95人`` →
+    ``≥95人/天``).
+    """
+    named = split_measure(raw.strip())
+    if named is None:
+        return None
+    reading = named.reading
+    reading.notes.insert(0, "metric-prefix")
+    period = re.match(rf"每({'|'.join(PERIODS)})", named.name)
+    if period and reading.high is None and reading.unit and "/" not in reading.unit:
+        reading.unit = f"{reading.unit}/{PERIOD_ALIASES.get(period[1], period[1])}"
+        reading.notes.append("period-rate")
+    return reading
+
+
+def _read_condition(cleaned: str) -> _Reading | None:
+    """``在接到维护通知后4小时`` → ``4小时``: the time allowed after an event."""
+    match = _CONDITION_RE.fullmatch(cleaned)
+    reading = _read_numeric(match.group("value")) if match else None
+    if reading is None or reading.high is not None or reading.unit not in TIME_UNITS:
+        return None
+    reading.notes.insert(0, "condition")
+    return reading
+
+
+def _read_grade(cleaned: str) -> _Reading | None:
+    """``为良等级（≧80分）`` → ``≥80分``: the score that defines a grade (rule 38)."""
+    match = _GRADE_RE.fullmatch(cleaned)
+    reading = _read_numeric(match.group("inner")) if match else None
+    if reading is not None:
+        reading.notes.append("grade-threshold")
+    return reading
+
+
 # ---------------------------------------------------------------- public API
 
 
@@ -443,6 +538,8 @@ def _read_unit_column(unit: str | None) -> str | None:
         return "qual"
     if text in NO_UNIT:
         return None
+    if text in PERCENT_WORDS:
+        return "%"
     if _UNIT_RE.fullmatch(text):
         return canonical_unit(text)[0]
     # The column says it holds a unit: a short word without digits is one, even
@@ -452,7 +549,14 @@ def _read_unit_column(unit: str | None) -> str | None:
 
 def _qual(raw: str, cleaned: str, notes: list[str]) -> Target:
     """A qualitative target: the cleaned phrase is both text and qualitative."""
-    return Target(raw, cleaned, "qual", qualitative=cleaned, notes=tuple(notes))
+    phrase = apply_rule(leading_equals, cleaned, notes)
+    return Target(raw, phrase, "qual", qualitative=phrase, notes=tuple(notes))
+
+
+def qualitative_target(raw: str) -> Target:
+    """``raw`` as one qualitative target, whatever it holds (guideline rule 11)."""
+    cleaned, notes = clean_target_text(raw)
+    return _qual(raw, cleaned, notes)
 
 
 def _target_from_reading(raw: str, reading: _Reading, notes: list[str]) -> Target:
@@ -489,9 +593,11 @@ def normalize_target(raw: str, unit: str | None = None) -> Target:
     """
     cleaned, notes = clean_target_text(raw)
     column = _read_unit_column(unit)
-    if is_qualitative_phrase(cleaned):
+    if is_qualitative_phrase(leading_equals(cleaned)):
         return _qual(raw, cleaned, notes)
-    reading = _read_numeric(cleaned)
+    reading = _read_numeric(cleaned) or (
+        _read_grade(cleaned) or _read_condition(cleaned) or _read_named(raw)
+    )
     if reading is not None and column == "qual" and reading.unit is None:
         return _qual(raw, cleaned, [*notes, "unit-column"])
     if reading is not None:

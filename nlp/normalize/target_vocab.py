@@ -34,7 +34,8 @@ _THOUSANDS_RE = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
 WEAK_OPS = {"达到了": "≥", "达到": "≥", "达": "≥", "为": "=", "是": "=", "等于": "="}
 WEAK_OPS |= {"保持在": "=", "保持": "="}
-WEAK_OPS["控制在"] = "≤"  # "held within": an upper bound unless a suffix says otherwise
+# "held (within)": an upper bound unless a suffix says otherwise
+WEAK_OPS |= dict.fromkeys(("控制在", "控制"), "≤")
 # Comparison words and signs are the grammar's, shared with money.
 STRONG_OPS = dict(COMPARISON_WORDS)
 SIGN_OPS = dict(GRAMMAR_SIGN_OPS)
@@ -43,10 +44,24 @@ SUFFIX_OPS |= dict.fromkeys(("及以下", "或以下", "以下", "以内", "之�
 BASE_UNITS = (
     "个百分点", "百分点", "个工作日", "工作日", "个月", "小时", "分钟", "人次",
     "户次", "台次", "台套", "课时", "学时", "平方米", "立方米", "平米", "公里",
-    "批次", "项次", "件次", "篇次", "类", "种", "毫秒", "秒",
-    "千米", "公顷", "千克", "公斤", "千瓦", "季度", *"次人个份项篇套台场元年月天日周",
+    "批次", "项次", "件次", "篇次", "场次", "家次", "个次", "车次", "班次", "架次",
+    "趟次", "航次", "艘次", "类", "种", "毫秒", "秒", "平方公里", "平方千米",
+    "千米", "公顷", "千克", "公斤", "千瓦时", "千瓦", "微克", "毫克", "克", "毫升",
+    "升", "季度", "㎡", "㎞", "㎏", *"次人个份项篇套台场元年月天日周则",
     *"户栋家件批期本册辆所座处条名位张部块间层分亩吨米宗起例轮组支幅段棵株届门节首万亿",
 )  # fmt: skip
+# Measure words that count things; one may be followed by the counted noun
+# (11个辖区, ≥140个排污许可证), which then stays in the unit.
+COUNT_WORDS = "个份家项台套座所条件本册篇名位处辆户栋间张部场批宗例组支门首株棵"
+# Units written in Latin letters (km, KM, GB, Mbps, m³).
+# A lone k or w after a number is a multiplier (15k), not a unit.
+_LATIN_UNIT = r"(?<![A-Za-z])(?![kKwW](?![A-Za-z]))[A-Za-z]{1,5}[²³]?(?![A-Za-z])"
+# Words for "percent" used as a unit (a 计量单位 of 百分比): read as %.
+PERCENT_WORDS = ("百分比", "百分数", "百分率")
+# Units of a time allowed (a response or processing time).
+TIME_UNITS = frozenset(
+    {"秒", "分钟", "小时", "天", "日", "个工作日", "工作日", "周", "个月"}
+)
 PERIODS = ("季度", "半年", "星期", "学期", "年度", "工作日", "日", "天", "周", "旬")
 PERIODS += ("月", "季", "年")
 PERIOD_ALIASES = {"季": "季度", "星期": "周", "年度": "年"}
@@ -55,17 +70,24 @@ NO_UNIT = frozenset({"", "无", "-", "--", "/", "不适用", "—"})
 
 _CN = "".join(sorted(NUMERAL_CHARS | POINT | frozenset(FUZZY_DIGITS)))
 _SIGN = _alt(SIGN_OPS)
-# A measure word may carry 数 (≥86个数: the count of 个), read as the measure word.
-_UNIT = rf"(?:%|‰|(?:万|亿)?(?:{_alt(BASE_UNITS)})数?)(?:/每?[{_CJK}]{{1,4}})?"
+# A measure word may carry 数 (≥86个数: the count of 个), read as the measure word;
+# one may name an alternative in brackets (台（套）); a rate has one or two
+# denominators (元/人/半天, 万元/人·年, km/h).
+_BASE = rf"(?:{_alt(BASE_UNITS)})"
+_DENOMINATOR = rf"/每?(?:[{_CJK}·]{{1,5}}|[A-Za-z]{{1,4}})"
+_UNIT = (
+    rf"(?:%|‰|{_alt(PERCENT_WORDS)}|(?:万|亿)?{_BASE}数?(?:[(（]{_BASE}[)）])?"
+    rf"|(?:万|亿)?{_LATIN_UNIT})(?:{_DENOMINATOR}){{0,2}}"
+)
 
 
 def _number(tag: str) -> str:
     """Regex for one number: arabic, Chinese numeral (exact or fuzzy: 十几, 三五百),
-    optionally 百分之-prefixed, optionally followed by 余/多 (10余场)."""
+    optionally 百分之-prefixed. 余/多 after a number are read before the grammar
+    (:func:`nlp.normalize.target_rules.approx`)."""
     return (
         rf"(?P<{tag}pct>百分之)?"
         rf"(?:(?P<{tag}ar>-?[0-9]+(?:\.[0-9]+)?)|(?P<{tag}cn>[{_CN}]+?))"
-        rf"(?P<{tag}more>[余多])?"
     )
 
 
@@ -88,8 +110,41 @@ _EACH_RE = re.compile(
     rf"{_number('a')}(?P<aunit>{_UNIT})"
 )
 _UNIT_RE = re.compile(_UNIT)
+# 11个辖区, ≥140个排污许可证: a count, its measure word and the noun it counts.
+_COUNTED_RE = re.compile(
+    rf"{_number('a')}(?P<aunit>[{COUNT_WORDS}](?P<noun>[{_CJK}]{{1,6}}))"
+)
+# ≥95%（扣除停电…造成的数据缺失）, 12个（…抽查）: a remark in brackets after the
+# value, without digits (a bracket with numbers is more than a remark), and not 含.
+_REMARK_RE = re.compile(rf"[(（](?!含)(?=[^()（）]*[{_CJK}])[^0-9()（）]+[)）]$")
+# 约100次, 4.25%左右, 20多个, 1万多家, 10余场: approximations that leave the number
+# as written (annotation guideline rule 31).
+_APPROX_LEAD_RE = re.compile(
+    r"^(?:大约|大概|约为|约)(?=[-0-9.百十一二两三四五六七八九])"
+)
+_APPROX_TAIL_RE = re.compile(r"左右$|(?<=[0-9十百千万亿])[多余](?![0-9])")
+# 不超过项目概算4400万元: a bound, the amount it refers to, then that amount.
+_REFERENCE_RE = re.compile(rf"(?P<ref>[{_CJK}]{{2,10}})(?P<rest>[0-9].*)")
+MONEY_UNITS = frozenset({"元", "万元", "亿元"})
+# 为良等级（≧80分）, 达到优秀（≥90分）: a grade with the score that defines it.
+_GRADE_RE = re.compile(
+    r"(?:为|达到|达)?(?:优秀|优良|优|良好|良|中等|中|合格|及格|[A-E])(?:等级|等|级)?"
+    r"[(（](?P<inner>[^()（）]+)[)）]"
+)
+# 在接到维护通知后4小时: the time allowed after an event (a response time).
+_CONDITION_RE = re.compile(r"在(?P<event>[^0-9]{1,20}?)后(?P<value>.+)")
+# 新增业务数据100万条, 累计培训500人: a count of what is added (guideline rule 37).
+_COUNT_NAME_RE = re.compile(r"(?:新增|累计)[^0-9]+$")
+# 提高…分辨率至1KM以内: 至/到 linking a named measure to its value.
+_LINK_RE = re.compile(r"(?:至|到)(?![少多达])")
+# A measure's name holds no comparison (大于预算编外人员数80%: the value is a share
+# of another quantity) and no clause separator (a name does not span clauses).
+# (Single-character words such as 超 are left out: 超标率 is a name.)
+_NAME_STOP_RE = re.compile(
+    rf"{_alt(w for w in COMPARISON_WORDS if len(w) > 1)}|[<>=≥≤,，;；]"
+)
 _COLUMN_UNIT_RE = re.compile(rf"[{_CJK}]{{1,4}}(?:/[{_CJK}]{{1,4}})?")
-_DUP_100_RE = re.compile(r"(?P<real>[1-9][0-9]|100)100")
+_DUP_100_RE = re.compile(r"(?P<real>[1-9][0-9]?|100)100")
 
 _ADVERBS = "显著|明显|持续|有效|逐步|进一步|大幅度?|稳步|不断|较大|大力|全面|重点"
 _ADVERBS += "|得到|有所|基本|切实|逐年|充分"
