@@ -719,9 +719,6 @@ def test_real_corpus_forms(
     ("raw", "text"),
     [
         # Guideline rule 41: what no person reduces to operator, value and unit.
-        ("=按计划开展100%", "按计划开展100%"),  # words around a percentage (rule 26)
-        ("100%全覆盖", "100%全覆盖"),
-        ("正常运行100%", "正常运行100%"),
         ("2026年10月前", "2026年10月前"),  # a deadline
         ("7*24", "7*24"),  # a product
         ("不低于1*1km", "不低于1*1km"),
@@ -764,3 +761,17 @@ def test_a_measure_word_alone_is_no_multiplier() -> None:
     assert normalize_target("千米").op == "qual"
     assert normalize_target("15k").op == "qual"
     assert normalize_target("百").op == "qual"
+
+
+@pytest.mark.parametrize(
+    "raw", ["100%全覆盖", "=按计划开展100%", "正常运行100%", "100%合格", "100%完成"]
+)
+def test_a_percentage_with_words_of_what_it_reaches(raw: str) -> None:
+    target = normalize_target(raw)
+    assert (target.text, target.op, target.value) == ("100%", "=", Decimal(100))
+    assert "worded-rate" in target.notes
+
+
+def test_words_that_compare_or_name_a_base_keep_the_target_qualitative() -> None:
+    target = normalize_target("实际聘用编外人员数量大于预算编外人员数80%")
+    assert target.op == "qual"

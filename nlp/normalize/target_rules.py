@@ -510,6 +510,28 @@ def _read_condition(cleaned: str) -> _Reading | None:
     return reading
 
 
+# One percentage with a few words that say what is reached (`100%全覆盖`,
+# `正常运行100%`, `按计划开展100%`); words that compare or name a base
+# (`大于预算编外人员数80%`) keep the target qualitative (guideline rule 26).
+_WORDED_RATE_RE = re.compile(
+    r"(?P<pre>[\u4e00-\u9fff]{0,6})(?P<value>\d+(?:\.\d+)?%)(?P<post>[\u4e00-\u9fff]{0,4})"
+)
+_NOT_WORDS = re.compile(r"[大小高低超不以至比于数之前后内外占率度达到为是]")
+
+
+def _read_worded_rate(cleaned: str) -> _Reading | None:
+    """``100%全覆盖`` → ``100%``: a percentage stated with what it achieves."""
+    match = _WORDED_RATE_RE.fullmatch(leading_equals(cleaned))
+    if not match or not (match["pre"] or match["post"]):
+        return None
+    if _NOT_WORDS.search(match["pre"] + match["post"]):
+        return None
+    reading = _read_numeric(match["value"])
+    if reading is not None:
+        reading.notes.append("worded-rate")
+    return reading
+
+
 def _read_grade(cleaned: str) -> _Reading | None:
     """``为良等级（≧80分）`` → ``≥80分``: the score that defines a grade (rule 38)."""
     match = _GRADE_RE.fullmatch(cleaned)
@@ -596,7 +618,10 @@ def normalize_target(raw: str, unit: str | None = None) -> Target:
     if is_qualitative_phrase(leading_equals(cleaned)):
         return _qual(raw, cleaned, notes)
     reading = _read_numeric(cleaned) or (
-        _read_grade(cleaned) or _read_condition(cleaned) or _read_named(raw)
+        _read_grade(cleaned)
+        or _read_condition(cleaned)
+        or _read_worded_rate(cleaned)
+        or _read_named(raw)
     )
     if reading is not None and column == "qual" and reading.unit is None:
         return _qual(raw, cleaned, [*notes, "unit-column"])
