@@ -188,5 +188,9 @@ def test_rule_statements_on_unseen_phrasings(text: str, expected: tuple) -> None
 
 
 def test_other_numbers_still_end_a_measure() -> None:
+    # The count is its own statement now (guideline rule 28), not part of the rate.
     found = find_statements("完成培训12场次，参训率为98%。", "target")
-    assert [(s.metric, s.target_raw) for s in found] == [("参训率", "为98%")]
+    assert [(s.metric, s.target_raw) for s in found] == [
+        ("培训", "12场次"),
+        ("参训率", "为98%"),
+    ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from nlp.blocks import TableView, is_number_cell, unit_of_line
 from nlp.classify import SpanScorer, Statement, StatementKind, find_statements
+from nlp.classify.sections import SectionTracker, looks_like_heading
 from nlp.document import Block, Document
 from nlp.normalize.amounts import find_amounts
 from nlp.normalize.target import normalize_target
@@ -39,6 +40,8 @@ class ProseReader:
     model: SpanScorer | None = None
     indicators: list[Indicator] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
+    sections: SectionTracker = field(default_factory=SectionTracker)
+    carry: list[_Piece] = field(default_factory=list)
 
     def table_cells(
         self,
@@ -48,6 +51,7 @@ class ProseReader:
         project: str | None,
     ) -> None:
         """Statements and amounts in the table's cells that hold prose."""
+        self.flush(project)
         for row in table.rows:
             for col, text in enumerate(row.cells):
                 span = row.spans[col]
@@ -67,14 +71,45 @@ class ProseReader:
         if prov is None or prov.span is None:
             return
         source = Source(text=block.text, page=prov.page, bbox=prov.bbox)
-        self.text(block.text, prov.span[0], source, project)
+        if block.kind == "heading" or looks_like_heading(block.text):
+            self.flush(project)
+            self.sections.heading(block.text)
+            self.text(block.text, prov.span[0], source, project)
+            return
+        # A sentence a PDF reader returned as several paragraphs (one a line) is
+        # read whole: the unfinished tail of one paragraph joins the next.
+        pieces = [*self.carry, _Piece(block.text, prov.span[0], source)]
+        joined = "".join(p.text for p in pieces)
+        cut = max(joined.rfind(ch) for ch in _CLAUSE_DONE) + 1
+        if cut < len(joined.rstrip()):
+            self.carry = _rest(pieces, cut)
+        else:
+            self.carry, cut = [], len(joined)
+        self._add_statements(joined[:cut], pieces, project)
+        self._add_amounts(block.text, prov.span[0], source)
+
+    def flush(self, project: str | None) -> None:
+        """Read the unfinished sentence left by the last paragraph."""
+        if self.carry:
+            pieces, self.carry = self.carry, []
+            self._add_statements("".join(p.text for p in pieces), pieces, project)
 
     def text(self, text: str, offset: int, source: Source, project: str | None) -> None:
         """Records for ``text``, found at ``offset`` in the document."""
-        for statement in find_statements(text, self.kind, self.model):
+        self._add_statements(text, [_Piece(text, offset, source)], project)
+        self._add_amounts(text, offset, source)
+
+    def _add_statements(
+        self, text: str, pieces: list[_Piece], project: str | None
+    ) -> None:
+        for statement in self._statements(text):
+            piece, start = _locate(pieces, statement.start)
+            offset = piece.offset + start - statement.start
             self.indicators.append(
-                self._statement_record(statement, text, offset, source, project)
+                self._statement_record(statement, text, offset, piece.source, project)
             )
+
+    def _add_amounts(self, text: str, offset: int, source: Source) -> None:
         for found in find_amounts(text):
             self.amounts.append(
                 Amount(
@@ -87,6 +122,15 @@ class ProseReader:
                     ),
                 )
             )
+
+    def _statements(self, text: str) -> list[Statement]:
+        """Statements of ``text`` typed by its section; none in background."""
+        section = self.sections.kind
+        if section == "background":
+            return []
+        if section is None:
+            return find_statements(text, self.kind, self.model)
+        return find_statements(text, section, self.model, decided=True)
 
     def _statement_record(
         self,
@@ -105,9 +149,39 @@ class ProseReader:
                 source, text, offset, statement.start, statement.end
             ),
             target_raw=statement.target_raw,
-            target=normalize_target(statement.target_raw),
+            target=normalize_target(statement.value_raw or statement.target_raw),
             confidence=confidence, kind=statement.kind,
         )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """Part of a text being read: its characters, document offset and source."""
+
+    text: str
+    offset: int
+    source: Source
+
+
+def _locate(pieces: list[_Piece], position: int) -> tuple[_Piece, int]:
+    """The piece holding ``position`` of the joined text, and the offset in it."""
+    for piece in pieces:
+        if position < len(piece.text):
+            return piece, position
+        position -= len(piece.text)
+    return pieces[-1], len(pieces[-1].text)
+
+
+def _rest(pieces: list[_Piece], cut: int) -> list[_Piece]:
+    """The pieces of the joined text from ``cut`` on."""
+    out, position = [], 0
+    for piece in pieces:
+        end = position + len(piece.text)
+        if end > cut:
+            skip = max(0, cut - position)
+            out.append(_Piece(piece.text[skip:], piece.offset + skip, piece.source))
+        position = end
+    return out
 
 
 def _is_prose_cell(text: str) -> bool:
@@ -120,6 +194,8 @@ def _is_prose_cell(text: str) -> bool:
 
 
 _SENTENCE_END = "。；;！？\n"
+# Where a paragraph may end a sentence (a line break inside a PDF paragraph does not).
+_CLAUSE_DONE = "。；;！？：:"
 
 
 def _sentence_source(

@@ -30,6 +30,7 @@ def find_statements(
     text: str,
     default_kind: StatementKind = "target",
     model: SpanScorer | None = None,
+    decided: bool = False,
 ) -> list[Statement]:
     """Every narrative indicator statement in ``text``.
 
@@ -40,13 +41,15 @@ def find_statements(
             the rules' statements and the broader candidates are kept or dropped
             and typed (target / actual) by the model, and ``confidence`` is the
             model's probability.
+        decided: True when a section heading decided ``default_kind``; then
+            only an explicit cue in the clause changes it.
 
     Returns:
         Statements in text order.
     """
     if model is not None:
         return _model_statements(text, default_kind, model)
-    return [found.statement for found in _rule_matches(text, default_kind)]
+    return [found.statement for found in _rule_matches(text, default_kind, decided)]
 
 
 @dataclass(frozen=True, slots=True)
