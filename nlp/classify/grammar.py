@@ -39,7 +39,7 @@ _UNIT = (
 )
 _RELATION = (
     r"不低于|不少于|不高于|不超过|不大于|不小于|控制不超出|不超出|控制在|保持在|保持|"
-    r"达到了?|超过|大于|小于|低于|高于|至少|最多|为|是|达|超|逾|近|"
+    r"达到了?|超过|大于|小于|低于|高于|至少|最多|为|是|达|"
     r"[＞>][=＝]|[＜<][=＝]|[≥≤＞＜><≧≦=＝]|[:：]"
 )
 _APPROX = r"(?:长约|约|超|逾|近)"
@@ -226,8 +226,9 @@ def _is_value(text: str, match: re.Match[str]) -> bool:
     if before == "第" or after in "号〕】]年月日":
         return False  # ranks, document numbers, dates
     number = match.group("number")
-    if number in "百千" and not match.group("unit"):
-        return False
+    lead = text[match.start("number") - 1] if match.start("number") else " "
+    if number in "百千" and (not match.group("unit") or lead not in "等超"):
+        return False  # 百场 only as a count (等百场活动, 超百家), not 百家酒店计划
     has_unit = bool(match.group("unit")) or bool(match.group("mult"))
     relation = (match.group("relation") or "").strip()
     if not has_unit and not relation:
