@@ -595,3 +595,52 @@ def test_units_and_word_operators_seen_in_other_regions(
     raw: str, unit: str | None, text: str
 ) -> None:
     assert normalize_target(raw, unit=unit).text == text
+
+
+# Issue 10: units in brackets, ratios, count words, doubled signs, fuzzy numbers.
+@pytest.mark.parametrize(
+    ("raw", "text", "op", "value", "value_max", "unit", "note"),
+    [
+        ("≥99（%）", "≥99%", "≥", "99", None, "%", "bracket-unit"),
+        ("≥60000（条）", "≥60000条", "≥", "60000", None, "条", "bracket-unit"),
+        ("≤1500（毫秒）", "≤1500毫秒", "≤", "1500", None, "毫秒", "bracket-unit"),
+        ("≥90【分】", "≥90分", "≥", "90", None, "分", "bracket-unit"),
+        ("≥1:3", "≥1:3", "≥", "1", None, ":3", "ratio"),
+        ("1：1", "1:1", "=", "1", None, ":1", "ratio"),
+        ("≥86 个数", "≥86个", "≥", "86", None, "个", "count-unit"),
+        ("≥3次数/年", "≥3次/年", "≥", "3", None, "次/年", "count-unit"),
+        ("≥100%%", "≥100%", "≥", "100", None, "%", "doubled-sign"),
+        ("不到5%", "<5%", "<", "5", None, "%", "word-operator"),
+        ("不少于160家", "≥160家", "≥", "160", None, "家", "word-operator"),
+        ("十几个", "10个~20个", "~", "10", "20", "个", "fuzzy-numeral"),
+        ("三五百人", "300人~500人", "~", "300", "500", "人", "fuzzy-numeral"),
+        ("10余场", "10场~20场", "~", "10", "20", "场", "fuzzy-numeral"),
+        ("80%--100%", "80%~100%", "~", "80", "100", "%", "range"),
+    ],
+)
+def test_issue_10_forms(
+    raw: str,
+    text: str,
+    op: str,
+    value: str,
+    value_max: str | None,
+    unit: str,
+    note: str,
+) -> None:
+    target = normalize_target(raw)
+    assert (target.text, target.op, target.unit) == (text, op, unit)
+    assert target.value == Decimal(value)
+    assert target.value_max == (Decimal(value_max) if value_max else None)
+    assert note in target.notes
+    assert not target.repaired
+
+
+def test_full_rate_with_a_bare_inclusive_mark() -> None:
+    # 100%（含）: ≥ or = 100% is the same target; 95%（含） stays qual (see above).
+    target = normalize_target("100%（含）")
+    assert (target.text, target.op, target.value) == ("100%", "=", Decimal(100))
+
+
+@pytest.mark.parametrize("raw", ["100（暂定）", "≥5%（次）", "≥十几%以上"])
+def test_unclear_issue_10_forms_stay_qual(raw: str) -> None:
+    assert normalize_target(raw).op == "qual"

@@ -92,6 +92,15 @@ INDICATOR_MEASURES: tuple[Measure, ...] = (
         "indicator",
         lambda r: (_metric(r), _target_text(r), r.get("kind") or "target"),
     ),
+    *(
+        Measure(
+            f"statement:{kind}",
+            "indicator",
+            lambda r: (_metric(r), _target_text(r), r.get("kind") or "target"),
+            applies=lambda r, kind=kind: (r.get("kind") or "target") == kind,
+        )
+        for kind in ("target", "actual")
+    ),
     Measure(
         "triple+project",
         "indicator",

@@ -2,7 +2,7 @@
 
 :func:`split_targets` cuts such a cell into (measure, target) pairs and
 :func:`looks_like_target` tells a target cell from a metric or level name; both read
-each clause with the target grammar of :mod:`nlp.normalize.target`.
+each clause with the target rules of :mod:`nlp.normalize.target_rules`.
 """
 
 from __future__ import annotations
@@ -11,18 +11,20 @@ import re
 from dataclasses import dataclass
 
 from nlp.normalize.numerals import NUMERAL_CHARS
-from nlp.normalize.target import (
+from nlp.normalize.target_rules import (
+    _read_numeric,
+    clean_target_text,
+    fullwidth,
+    is_qualitative_phrase,
+    normalize_target,
+)
+from nlp.normalize.target_vocab import (
     _CJK,
     _FOLD_MAP,
     _SPACE_RE,
     SIGN_OPS,
     STRONG_OPS,
     WEAK_OPS,
-    _read_numeric,
-    clean_target_text,
-    fullwidth,
-    is_qualitative_phrase,
-    normalize_target,
 )
 from nlp.records import Target
 

@@ -25,7 +25,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from nlp.errors import ParseError
-from nlp.normalize.numerals import parse_chinese_number
+from nlp.normalize.grammar import (
+    CN_DIGIT_CHARS,
+    CN_NUM,
+    CN_NUMERAL_CHARS,
+    CN_UNIT_CHARS,
+    FUZZY_DIGITS,
+    MULT,
+    RANGE_MARK,
+    alternation,
+    money_approx_words,
+    more_than_step,
+    multiplier_value,
+    read_numeral,
+)
+from nlp.normalize.numerals import DIGITS
 from nlp.records import Approx, Money, UnitSource, money_written_cny
 
 # -- character folding ------------------------------------------------------------
@@ -68,48 +82,37 @@ SUFFIX_CURRENCIES: dict[str, str] = {
     "港元": "HKD", "港币": "HKD", "美元": "USD", "美金": "USD", "欧元": "EUR",
     "日元": "JPY", "日圆": "JPY", "英镑": "GBP", "澳元": "AUD", "澳币": "AUD",
     "韩元": "KRW", "泰铢": "THB", "卢布": "RUB", "加元": "CAD", "加币": "CAD",
-    "新币": "SGD", "块钱": "CNY", "元钱": "CNY", "元": "CNY", "圆": "CNY", "块": "CNY",
-    "圓": "CNY", "塊": "CNY",
+    "台币": "TWD", "新币": "SGD", "块钱": "CNY", "元钱": "CNY", "元": "CNY",
+    "圆": "CNY", "块": "CNY", "圓": "CNY", "塊": "CNY",
     "RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD", "EUR": "EUR",
     "JPY": "JPY", "GBP": "GBP", "TWD": "TWD", "AUD": "AUD", "KRW": "KRW",
     "THB": "THB", "RUB": "RUB", "CAD": "CAD", "SGD": "SGD", "CHF": "CHF",
 }  # fmt: skip
+# Currency words that also stand before the number (港币两千九百六十元): the named
+# currencies, not the generic 元/块 every currency's amount may end with.
+_CURRENCY_NAMES = {
+    word: code
+    for word, code in SUFFIX_CURRENCIES.items()
+    if not word.isascii() and word not in ("块钱", "元钱", "元", "圆", "块", "圓", "塊")
+}
 # Currency marks written before the number.
 PREFIX_CURRENCIES: dict[str, str] = {
-    "人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD",
+    **_CURRENCY_NAMES,
+    "RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD",
     "EUR": "EUR", "JPY": "JPY", "GBP": "GBP", "TWD": "TWD", "AUD": "AUD",
     "KRW": "KRW", "THB": "THB", "RUB": "RUB", "CAD": "CAD", "SGD": "SGD",
     "CHF": "CHF", "US$": "USD", "HK$": "HKD", "NT$": "TWD", "S$": "SGD",
     "A$": "AUD", "C$": "CAD", "￥": "CNY", "¥": "CNY", "$": "USD", "€": "EUR",
     "£": "GBP", "₩": "KRW", "＄": "USD",
 }  # fmt: skip
-MULTIPLIERS: dict[str, int] = {
-    "十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000,
-    "k": 1000, "K": 1000, "w": 10_000, "W": 10_000, "萬": 10_000,
-    "億": 100_000_000, "ｋ": 1000, "Ｋ": 1000, "ｗ": 10_000, "Ｗ": 10_000,
-}  # fmt: skip
 # CONTRACT.md: about (约, 左右, 余, 多), at_least (以上, 不低于, 至少),
-# at_most (以内, 不超过, 近, 不到).
-PREFIX_APPROX: dict[str, Approx] = {
-    "约为": "about", "大约": "about", "大概": "about", "约": "about",
-    "将近": "at_most", "接近": "at_most", "近": "at_most", "不到": "at_most",
-    "不足": "at_most", "不超过": "at_most", "不高于": "at_most", "最多": "at_most",
-    "最高": "at_most", "至少": "at_least", "不低于": "at_least", "不少于": "at_least",
-    "最少": "at_least", "最低": "at_least", "超过": "at_least", "逾": "at_least",
-    "≥": "at_least", "≧": "at_least", ">": "at_least", "＞": "at_least",
-    "≤": "at_most", "≦": "at_most", "<": "at_most", "＜": "at_most",
-}  # fmt: skip
+# at_most (以内, 不超过, 近, 不到); the comparison words are the targets'.
+PREFIX_APPROX: dict[str, Approx] = money_approx_words()
 SUFFIX_APPROX: dict[str, Approx] = {
     "左右": "about", "上下": "about", "以上": "at_least", "以下": "at_most",
     "以内": "at_most", "之内": "at_most",
 }  # fmt: skip
 JIAO_UNITS = frozenset("角毛")
-CN_DIGIT_CHARS = "零〇○一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖幺"
-CN_NUMERAL_CHARS = CN_DIGIT_CHARS + "十拾百佰千仟万萬亿億点點"
-
-
-def _alternation(words: object) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 # -- grammar ----------------------------------------------------------------------
@@ -125,43 +128,45 @@ NUM = (
     rf"(?:[{_DIGIT}]{{1,3}}(?:{_SP}*[,，]\s*[{_DIGIT}]{{3}})+(?![{_DIGIT}])|[{_DIGIT}]+)"
     rf"(?:[.．]\s*[{_DIGIT}]+)?"
 )
-# A Chinese numeral must start with a digit (or 十): 千万元 alone is not a number.
-CN_NUM = rf"[{CN_DIGIT_CHARS}十拾][{CN_NUMERAL_CHARS}]*"
-_WAN = "[万萬]"
-_YI = "[亿億]"
-MULT = (
-    rf"(?:{_WAN}{_YI}|千{_YI}|百{_YI}|千{_WAN}|百{_WAN}|十{_WAN}|[万萬亿億千百]"
-    r"|[kKwWｋＫｗＷ](?![A-Za-zＡ-Ｚａ-ｚ]))"
-)
+# 两个亿: a measure word between the number and 亿.
+_GE_YI = "(?:个(?=[亿億]))?"
 # 元 starts words that are not money (元旦, 多元化); 圆满, 整改 likewise.
 _NOT_AFTER_YUAN = r"(?!旦|素|宵|年|化|论|首|结构|方程)"
-_UNIT_WORDS = _alternation(k for k in SUFFIX_CURRENCIES if not k.isascii())
-_UNIT_CODES = _alternation(k for k in SUFFIX_CURRENCIES if k.isascii())
+_UNIT_WORDS = alternation(k for k in SUFFIX_CURRENCIES if not k.isascii())
+_UNIT_CODES = alternation(k for k in SUFFIX_CURRENCIES if k.isascii())
 UNIT = (
     rf"(?:{_UNIT_WORDS}|(?<![A-Za-z])(?:{_UNIT_CODES})(?![A-Za-z]))"
     rf"{_NOT_AFTER_YUAN}(?:(?<![圆圓])|(?![满形心桌梦]))"
 )
 _CODE_MARKS = [k for k in PREFIX_CURRENCIES if k[0].isalpha() and k.isascii()]
-_SIGN_MARKS = [k for k in PREFIX_CURRENCIES if k not in _CODE_MARKS]
+_WORD_MARKS = [k for k in PREFIX_CURRENCIES if not k.isascii()]
+_SIGN_MARKS = [
+    k for k in PREFIX_CURRENCIES if k not in _CODE_MARKS and k not in _WORD_MARKS
+]
 PREFIX_CUR = (
-    rf"(?:(?<![A-Za-z])(?:{_alternation(_CODE_MARKS)})|{_alternation(_SIGN_MARKS)})"
+    rf"(?:(?<![A-Za-z])(?:{alternation(_CODE_MARKS)})"
+    rf"|(?:{alternation(_WORD_MARKS)})(?=\s*[{_DIGIT}{CN_DIGIT_CHARS}{FUZZY_DIGITS}])"
+    rf"|{alternation(_SIGN_MARKS)})"
 )
 # Single-character words get a guard against the words they end (节约, 最近).
-_MULTI_CHAR_APPROX = _alternation(
+_MULTI_CHAR_APPROX = alternation(
     k for k in PREFIX_APPROX if len(k) > 1 and "约" not in k and "近" not in k
 )
+_SIGNS = "".join(k for k in PREFIX_APPROX if len(k) == 1 and not k.isalpha())
 PRE_APPROX = (
     r"(?:约为|大约|大概|(?<![节制预契合简公条违誓婚特])约|将近|接近"
-    rf"|(?<![最附接将靠邻])近|{_MULTI_CHAR_APPROX}|逾|[≥≧>＞≤≦<＜])"
+    rf"|(?<![最附接将靠邻])近|{_MULTI_CHAR_APPROX}|逾|[{re.escape(_SIGNS)}＞＜])"
 )
 # "50万元（含）以上": the 含 marks the bound as included, which at_least already says.
-POST_APPROX = rf"(?:[(（]含[)）])?(?P<postword>{_alternation(SUFFIX_APPROX)})"
-RANGE_SEP = rf"{_SP}*(?:[-~－～—–〜−]|至|到){_SP}*"
+_INCLUDED = r"(?:[(（]含[)）])"
+POST_APPROX = rf"{_INCLUDED}?(?P<postword>{alternation(SUFFIX_APPROX)})"
+RANGE_SEP = rf"{_SP}*{RANGE_MARK}{_SP}*"
 _CN_D = f"[{_DIGIT}{CN_DIGIT_CHARS}]"
-# After a currency unit: 角/毛 and 分, the colloquial 块五 (3.5), and 整.
+# After a currency unit: 角/毛 and 分 (and 钱: 六角七分钱), the colloquial 块五
+# (3.5), and 整.
 JIAO_FEN = (
-    rf"(?:(?P<jiao>{_CN_D})[角毛](?:(?P<fen>{_CN_D})分)?"
-    rf"|(?P<fen2>{_CN_D})分"
+    rf"(?:(?P<jiao>{_CN_D})[角毛](?:(?P<fen>{_CN_D})分)?钱?"
+    rf"|(?P<fen2>{_CN_D})分钱?"
     rf"|(?<=[块塊])(?P<tail>[{CN_DIGIT_CHARS}])(?![{CN_NUMERAL_CHARS}角毛分元块{_DIGIT}]))?"
     r"(?P<zheng>整(?![改理合体治个顿洁齐修数]))?"
 )
@@ -169,20 +174,21 @@ JIAO_FEN = (
 AMOUNT_BODY = (
     rf"(?:(?P<pre>{PRE_APPROX}){_SP}*)?"
     rf"(?:(?P<cur>{PREFIX_CUR}){_SP}*)?"
-    rf"(?:(?:(?P<lo>{NUM})|(?P<cnlo>{CN_NUM})){_SP}*(?P<lomult>{MULT})?"
-    rf"{_SP}*(?P<lounit>{UNIT})?{RANGE_SEP}(?:{PREFIX_CUR}{_SP}*)?)?"
+    rf"(?:(?:从{_SP}*)?(?:(?P<lo>{NUM})|(?P<cnlo>{CN_NUM})){_GE_YI}{_SP}*"
+    rf"(?P<lomult>{MULT})?{_SP}*(?P<lounit>{UNIT})?{_INCLUDED}?"
+    rf"{RANGE_SEP}(?:{PREFIX_CUR}{_SP}*)?)?"
     rf"(?:(?P<num>{NUM})|(?P<cnum>{CN_NUM}))"
     r"(?:\s*(?P<yu1>[余多]))?"
-    rf"(?:\s*(?P<mult>{MULT}))?"
+    rf"(?:\s*{_GE_YI}(?P<mult>{MULT}))?"
     r"(?P<yu2>[余多])?"
     rf"(?:\s*(?P<unit>{UNIT})(?:人民币)?{JIAO_FEN})?"
     rf"(?:{_SP}*(?P<post>{POST_APPROX}))?"
 )
 AMOUNT_RE = re.compile(AMOUNT_BODY)
-# parse_money: the whole string, optionally signed (增减 columns are negative).
-PARSE_RE = re.compile(
-    rf"\s*(?:(?P<pre0>{PRE_APPROX})[ \t]*)?(?P<sign>-)?[ \t]*{AMOUNT_BODY}\s*"
-)
+# parse_money: the whole string, optionally signed (增减 columns are negative). It
+# reads text whose whitespace runs are already one space each (see _squeeze).
+PARSE_RE = re.compile(rf"(?:(?P<pre0>{PRE_APPROX}) ?)?(?P<sign>-)? ?{AMOUNT_BODY}")
+_WHITESPACE_RUN = re.compile(r"\s+")
 # The common shape, "1,742.74 万元", read without the full grammar, and the same
 # with OCR spaces or line breaks after a separator or the point ("87, 300. 0 万元",
 # as NUM allows), tried second; anything else (full-width forms, ranges,
@@ -193,8 +199,10 @@ FAST_RE = re.compile(
 )
 FAST_OCR_RE = re.compile(
     r"\s*((?:[0-9]{1,3}(?:[ \t]*,\s*[0-9]{3})+(?![0-9])|[0-9]+)(?:\.\s*[0-9]+)?)"
-    r"\s*(万元|亿元|元|万|亿)?\s*"
+    r"(?:\s*(万元|亿元|元|万|亿))?\s*"
 )
+_fast_match = FAST_RE.fullmatch
+_fast_ocr_match = FAST_OCR_RE.fullmatch
 FAST_FACTORS = {
     "万元": Decimal(10_000),
     "亿元": Decimal(100_000_000),
@@ -205,7 +213,7 @@ FAST_FACTORS = {
 UNIT_SPEC_RE = re.compile(rf"\s*(?P<mult>{MULT})?\s*(?P<unit>{UNIT})?\s*")
 _NUM_JUNK = re.compile(r"[\s,，]")
 _CN_TRAILING_MULT = re.compile(r"[万萬亿億]+$")
-ONE = Decimal(1)
+CN_UNIT_FACTORS = frozenset(CN_UNIT_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,27 +238,15 @@ def parse_unit(unit: str) -> UnitSpec:
     return UnitSpec(multiplier_value(m["mult"]), currency)
 
 
-def multiplier_value(mult: str | None) -> int:
-    """The factor of a multiplier word: 万 → 10000, 万亿 → 10**12, k → 1000."""
-    factor = 1
-    for ch in mult or "":
-        factor *= MULTIPLIERS[ch]
-    return factor
-
-
 def arabic_value(digits: str) -> Decimal:
     """An Arabic number string with separators and OCR spaces, exactly."""
     return Decimal(_NUM_JUNK.sub("", digits).replace("．", "."))
 
 
 def chinese_value(numeral: str) -> Decimal | None:
-    """A Chinese numeral, including a decimal one before 万/亿 (三点五万)."""
-    if "点" in numeral or "點" in numeral:
-        m = _CN_TRAILING_MULT.search(numeral)
-        if m:
-            base = parse_chinese_number(numeral[: m.start()])
-            return None if base is None else base * multiplier_value(m.group())
-    return parse_chinese_number(numeral)
+    """An exact Chinese numeral, including a decimal one before 万/亿 (三点五万)."""
+    read = read_numeral(numeral)
+    return read[0] if read is not None and read[0] == read[1] else None
 
 
 def cn_trailing_factor(numeral: str) -> int:
@@ -259,16 +255,52 @@ def cn_trailing_factor(numeral: str) -> int:
     return multiplier_value(m.group()) if m else 1
 
 
+def cn_unit_tail(numeral: str) -> int:
+    """The units after a Chinese numeral's last digit (三仟 → 1000, 九百亿 → 10**10)."""
+    last = max((i for i, ch in enumerate(numeral) if ch in DIGITS), default=-1)
+    tail = numeral[last + 1 :]
+    if any(ch not in CN_UNIT_FACTORS for ch in tail):
+        return 1
+    return multiplier_value(tail)
+
+
 def _digit_value(ch: str) -> int:
     if ch.isdecimal():
         return int(ch)
-    value = parse_chinese_number(ch)
-    return int(value) if value is not None else 0
+    return DIGITS.get(ch, 0)
 
 
 def has_currency(m: re.Match[str]) -> bool:
     """Whether the amount names its currency (a unit word or a prefix mark)."""
-    return bool(m["unit"] or m["cur"])
+    return bool(m["unit"] or m["cur"] or m["lounit"])
+
+
+def _writes_unit(m: re.Match[str]) -> bool:
+    """A currency, a multiplier, or a Chinese numeral ending in 万/亿 (三百万):
+    CONTRACT.md reads 万 after a number as 万元."""
+    cnum = m["cnum"]
+    return (
+        has_currency(m)
+        or m["mult"] is not None
+        or (cnum is not None and cnum[-1] in "万萬亿億")
+    )
+
+
+def _number_span(m: re.Match[str]) -> tuple[Decimal, Decimal] | None:
+    """The main number as (low, high): equal unless fuzzy (几十, 三五百, 3000多)."""
+    if m["num"] is not None:
+        low = high = arabic_value(m["num"])
+    else:
+        read = read_numeral(m["cnum"])
+        if read is None:
+            return None
+        low, high = read
+    if m["yu1"] or m["yu2"]:
+        step = more_than_step(low) if low == high else None
+        if step is None:
+            return None  # 几十多 or 0多: no reading to stand by
+        high = low + step
+    return low, high
 
 
 def money_from_match(
@@ -290,48 +322,44 @@ def money_from_match(
         negative: whether a minus sign preceded the number.
 
     Returns:
-        The amount, or None when the match has no unit and no default applies, or a
-        Chinese numeral does not read.
+        The amount, or None when the match has no unit and no default applies, a
+        Chinese numeral does not read, or a range runs backwards.
     """
-    if m["num"] is not None:
-        value = arabic_value(m["num"])
-    else:
-        cn = chinese_value(m["cnum"])
-        if cn is None:
-            return None
-        value = cn
-    mult = multiplier_value(m["mult"])
-    written_unit = has_currency(m) or m["mult"] is not None
-    if written_unit:
-        factor, source = mult, "text"
+    span = _number_span(m)
+    if span is None:
+        return None
+    if _writes_unit(m):
+        factor, source = multiplier_value(m["mult"]), "text"
         currency = _currency(m)
     elif default is not None:
         factor, source, currency = default.factor, default_source, default.currency
     else:
         return None
-    value = value * factor + _jiao_fen(m)
+    cents = _jiao_fen(m)
+    low, high = span[0] * factor + cents, span[1] * factor + cents
     if negative:
-        value = -value
-    value_max = None
+        low, high = -high, -low
+    fuzzy = low != high
     if m["lo"] is not None or m["cnlo"] is not None:
-        value_max = value
-        value = _range_low(m, value_max, factor)
-        if value is None:
-            return None
+        low = _range_low(m, span[0] * factor, factor)
+        if low is None or negative:
+            return None  # "-3至5万元" has no reading to stand by
+    if low > high:
+        return None
     return Money(
         text=text,
-        value=value,
-        value_max=value_max,
+        value=low,
+        value_max=high if high != low or m["lo"] or m["cnlo"] else None,
         currency=currency,
-        approx=_approx(m, pre),
+        approx=_approx(m, pre, fuzzy),
         unit_source=source,
     )
 
 
 def _currency(m: re.Match[str]) -> str:
-    unit = m["unit"]
-    if unit and SUFFIX_CURRENCIES[unit] != "CNY":
-        return SUFFIX_CURRENCIES[unit]
+    for unit in (m["unit"], m["lounit"]):
+        if unit and SUFFIX_CURRENCIES[unit] != "CNY":
+            return SUFFIX_CURRENCIES[unit]
     if m["cur"]:
         return PREFIX_CURRENCIES[m["cur"]]
     return "CNY"
@@ -348,37 +376,43 @@ def _jiao_fen(m: re.Match[str]) -> Decimal:
     return total
 
 
-def _range_low(m: re.Match[str], high: Decimal, factor: int) -> Decimal | None:
-    """The lower end of a range; it borrows the upper end's multiplier when it has
-    none of its own and the borrowed value stays below the upper end (3至5万元)."""
+def _range_low(m: re.Match[str], upper: Decimal, factor: int) -> Decimal | None:
+    """The lower end of a range.
+
+    With no unit of its own it borrows the upper end's: first every unit after the
+    upper's last digit (两到三仟 → 2000, 八到九百亿 → 800亿), then only its 万/亿
+    (十八至三十万 → 18万), then the multiplier written after it (3至5万元), as long
+    as the borrowed value stays below the upper end (从8500到3万 keeps 8500).
+    """
     if m["lo"] is not None:
         low = arabic_value(m["lo"])
         own = m["lomult"] is not None or m["lounit"] is not None
     else:
-        cn = chinese_value(m["cnlo"])
-        if cn is None:
+        low = chinese_value(m["cnlo"])
+        if low is None:
             return None
-        low = cn
         own = m["lomult"] is not None or cn_trailing_factor(m["cnlo"]) > 1
     if own:
         return low * multiplier_value(m["lomult"])
-    borrowed = factor
+    scales = [factor]
     if m["cnum"] is not None:
-        borrowed *= cn_trailing_factor(m["cnum"])
-    if borrowed > 1 and low * borrowed <= high:
-        return low * borrowed
+        scales = [
+            factor * cn_unit_tail(m["cnum"]),
+            factor * cn_trailing_factor(m["cnum"]),
+        ]
+    for scale in scales:
+        if low * scale < upper:
+            return low * scale
     return low
 
 
-def _approx(m: re.Match[str], pre: str | None) -> Approx:
+def _approx(m: re.Match[str], pre: str | None, fuzzy: bool) -> Approx:
     if m["post"]:
         return SUFFIX_APPROX[m["postword"]]
     word = m["pre"] or pre
     if word:
         return PREFIX_APPROX[word]
-    if m["yu1"] or m["yu2"]:
-        return "about"
-    return "exact"
+    return "about" if fuzzy else "exact"
 
 
 def parse_money(
@@ -405,13 +439,16 @@ def parse_money(
         ParseError: ``text`` is not an amount (empty, a year, a percentage, words),
             or has no unit and no ``default_unit`` was given. The message quotes it.
     """
-    fast = FAST_RE.fullmatch(text) or FAST_OCR_RE.fullmatch(text)
+    fast = _fast_match(text)
     if fast is not None:
         number, unit = fast.groups()
-        if fast.re is FAST_RE:
-            value = Decimal(number.replace(",", ""))
-        else:  # OCR whitespace inside the number as well
+        value = Decimal(number.replace(",", ""))
+    else:
+        fast = _fast_ocr_match(text)
+        if fast is not None:  # OCR whitespace inside the number as well
+            number, unit = fast.groups()
             value = Decimal(_NUM_JUNK.sub("", number))
+    if fast is not None:
         if unit is not None:  # inlined: the common table and prose shape
             return money_written_cny(text.strip(), value * FAST_FACTORS[unit])
         if default_unit is not None:
@@ -432,11 +469,17 @@ def _parse_fast(
     )
 
 
+def _squeeze(text: str) -> str:
+    """Folded text with every whitespace run made one space, so no pattern can
+    backtrack across a long run (parse_money stays linear in the text)."""
+    return _WHITESPACE_RUN.sub(" ", fold(text)).strip()
+
+
 def _parse_general(
     text: str, default: UnitSpec | None, default_source: UnitSource
 ) -> Money:
     """The full grammar: every form parse_money documents."""
-    m = PARSE_RE.fullmatch(fold(text))
+    m = PARSE_RE.fullmatch(_squeeze(text))
     if m is None:
         raise ParseError(f"not a money amount: {text!r}")
     if m["pre0"] and m["pre"]:
@@ -450,7 +493,7 @@ def _parse_general(
         negative=m["sign"] is not None,
     )
     if money is None:
-        if not has_currency(m) and m["mult"] is None and default is None:
+        if not _writes_unit(m) and default is None:
             raise ParseError(
                 f"amount has no unit and no default_unit was given: {text!r}"
             )

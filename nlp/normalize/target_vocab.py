@@ -9,8 +9,10 @@ word lists can be read and extended in one place.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
+from nlp.normalize.grammar import COMPARISON_WORDS, FUZZY_DIGITS, RANGE_MARK
+from nlp.normalize.grammar import SIGN_OPS as GRAMMAR_SIGN_OPS
+from nlp.normalize.grammar import alternation as _alt
 from nlp.normalize.numerals import NUMERAL_CHARS, POINT
 
 # Full-width digits, letters and target symbols fold to ASCII; Chinese punctuation
@@ -30,30 +32,18 @@ _TRAILING_PUNCT_RE = re.compile(r"[;；。，,、.!！?？:：\s]+$")
 _THOUSANDS_RE = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
 
-def _alt(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, longest first so 达到 wins over 达."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 WEAK_OPS = {"达到了": "≥", "达到": "≥", "达": "≥", "为": "=", "是": "=", "等于": "="}
 WEAK_OPS |= {"保持在": "=", "保持": "="}
 WEAK_OPS["控制在"] = "≤"  # "held within": an upper bound unless a suffix says otherwise
-STRONG_OPS = {
-    **dict.fromkeys(("大于等于", "大于或等于", "不低于", "不少于", "不小于"), "≥"),
-    **dict.fromkeys(("至少", "最少"), "≥"),
-    **dict.fromkeys(("小于等于", "小于或等于", "不高于", "不超过", "不大于"), "≤"),
-    **dict.fromkeys(("不多于", "至多", "最多"), "≤"),
-    **dict.fromkeys(("高于", "超过", "大于", "多于"), ">"),
-    **dict.fromkeys(("低于", "小于", "少于", "不足"), "<"),
-}
-SIGN_OPS = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤", "≥": "≥", "≤": "≤"}
-SIGN_OPS |= {">": ">", "<": "<", "=": "="}
+# Comparison words and signs are the grammar's, shared with money.
+STRONG_OPS = dict(COMPARISON_WORDS)
+SIGN_OPS = dict(GRAMMAR_SIGN_OPS)
 SUFFIX_OPS = {**dict.fromkeys(("及以上", "或以上", "以上"), "≥")}
 SUFFIX_OPS |= dict.fromkeys(("及以下", "或以下", "以下", "以内", "之内", "内"), "≤")
 BASE_UNITS = (
     "个百分点", "百分点", "个工作日", "工作日", "个月", "小时", "分钟", "人次",
     "户次", "台次", "台套", "课时", "学时", "平方米", "立方米", "平米", "公里",
-    "批次", "项次", "件次", "篇次", "类", "种",
+    "批次", "项次", "件次", "篇次", "类", "种", "毫秒", "秒",
     "千米", "公顷", "千克", "公斤", "千瓦", "季度", *"次人个份项篇套台场元年月天日周",
     *"户栋家件批期本册辆所座处条名位张部块间层分亩吨米宗起例轮组支幅段棵株届门节首万亿",
 )  # fmt: skip
@@ -63,16 +53,19 @@ PERIOD_ALIASES = {"季": "季度", "星期": "周", "年度": "年"}
 QUALITATIVE_UNITS = frozenset({"是/否", "是否", "是或否", "定性", "定性指标"})
 NO_UNIT = frozenset({"", "无", "-", "--", "/", "不适用", "—"})
 
-_CN = "".join(sorted(NUMERAL_CHARS | POINT))
+_CN = "".join(sorted(NUMERAL_CHARS | POINT | frozenset(FUZZY_DIGITS)))
 _SIGN = _alt(SIGN_OPS)
-_UNIT = rf"(?:%|‰|(?:万|亿)?(?:{_alt(BASE_UNITS)}))(?:/每?[{_CJK}]{{1,4}})?"
+# A measure word may carry 数 (≥86个数: the count of 个), read as the measure word.
+_UNIT = rf"(?:%|‰|(?:万|亿)?(?:{_alt(BASE_UNITS)})数?)(?:/每?[{_CJK}]{{1,4}})?"
 
 
 def _number(tag: str) -> str:
-    """Regex for one number: arabic, Chinese numeral, optionally 百分之-prefixed."""
+    """Regex for one number: arabic, Chinese numeral (exact or fuzzy: 十几, 三五百),
+    optionally 百分之-prefixed, optionally followed by 余/多 (10余场)."""
     return (
         rf"(?P<{tag}pct>百分之)?"
         rf"(?:(?P<{tag}ar>-?[0-9]+(?:\.[0-9]+)?)|(?P<{tag}cn>[{_CN}]+?))"
+        rf"(?P<{tag}more>[余多])?"
     )
 
 
@@ -83,8 +76,13 @@ _SUFFIX_RE = re.compile(rf"(?:{_alt(SUFFIX_OPS)})$")
 _INCLUSIVE_RE = re.compile(r"[(（]含(?:本数|(?P<number>[0-9.]+)%?)?[)）]$")
 _SINGLE_RE = re.compile(rf"{_number('a')}(?P<aunit>{_UNIT})?")
 _RANGE_RE = re.compile(
-    rf"{_number('a')}(?P<aunit>{_UNIT})?(?:~|-|—|–|至|到){_number('b')}(?P<bunit>{_UNIT})?"
+    rf"{_number('a')}(?P<aunit>{_UNIT})?{RANGE_MARK}{_number('b')}(?P<bunit>{_UNIT})?"
 )
+# 1:1, ≥1:3 (配比): the first term is the value, ":3" the unit it is read against.
+_RATIO_RE = re.compile(r"(?P<aar>[0-9]+(?:\.[0-9]+)?)[:：](?P<den>[0-9]+(?:\.[0-9]+)?)")
+# ≥99（%）, ≥60000（条）, ≤1500（毫秒）: the unit in brackets after the number.
+_BRACKET_UNIT_RE = re.compile(rf"[(（\[【](?P<unit>{_UNIT})[)）\]】]$")
+_DOUBLED_SIGN_RE = re.compile(r"([%‰])\1+")
 _EACH_RE = re.compile(
     rf"每(?P<period>{_alt(PERIODS)})(?P<inner>{_alt(STRONG_OPS)}|{_SIGN})?"
     rf"{_number('a')}(?P<aunit>{_UNIT})"
