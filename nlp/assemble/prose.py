@@ -7,6 +7,7 @@ record's source is the sentence around the hit, with its span in the document.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from nlp.blocks import TableView, is_number_cell, unit_of_line
@@ -18,6 +19,8 @@ from nlp.normalize.target import normalize_target
 from nlp.records import Amount, Indicator, Source
 
 PROSE_MIN_CHARS = 8
+# Points short of the right margin a wrapped PDF line may end (justified text).
+_MARGIN_SLACK = 6.0
 
 
 @dataclass(slots=True)
@@ -42,6 +45,7 @@ class ProseReader:
     amounts: list[Amount] = field(default_factory=list)
     sections: SectionTracker = field(default_factory=SectionTracker)
     carry: list[_Piece] = field(default_factory=list)
+    right_edges: Counter[int] = field(default_factory=Counter)
 
     def table_cells(
         self,
@@ -71,7 +75,8 @@ class ProseReader:
         if prov is None or prov.span is None:
             return
         source = Source(text=block.text, page=prov.page, bbox=prov.bbox)
-        if block.kind == "heading" or looks_like_heading(block.text):
+        wraps = self._fills_line(prov.bbox)
+        if block.kind == "heading" or (looks_like_heading(block.text) and not wraps):
             self.flush(project)
             self.sections.heading(block.text)
             self.text(block.text, prov.span[0], source, project)
@@ -85,19 +90,35 @@ class ProseReader:
             self.carry = _rest(pieces, cut)
         else:
             self.carry, cut = [], len(joined)
-        self._add_statements(joined[:cut], pieces, project)
-        self._add_amounts(block.text, prov.span[0], source)
+        self._read_joined(joined[:cut], pieces, project)
+
+    def _fills_line(self, bbox: tuple[float, float, float, float] | None) -> bool:
+        """A PDF line reaching the right margin: a numbered sentence wrapping onto
+        the next line, not a heading. The margin is the right edge most lines read
+        so far end at (justified text)."""
+        if bbox is None:
+            return False
+        self.right_edges[round(bbox[2] / _MARGIN_SLACK)] += 1
+        edge, count = self.right_edges.most_common(1)[0]
+        return count > 1 and bbox[2] >= (edge - 1) * _MARGIN_SLACK
 
     def flush(self, project: str | None) -> None:
         """Read the unfinished sentence left by the last paragraph."""
         if self.carry:
             pieces, self.carry = self.carry, []
-            self._add_statements("".join(p.text for p in pieces), pieces, project)
+            self._read_joined("".join(p.text for p in pieces), pieces, project)
 
     def text(self, text: str, offset: int, source: Source, project: str | None) -> None:
         """Records for ``text``, found at ``offset`` in the document."""
-        self._add_statements(text, [_Piece(text, offset, source)], project)
-        self._add_amounts(text, offset, source)
+        self._read_joined(text, [_Piece(text, offset, source)], project)
+
+    def _read_joined(
+        self, text: str, pieces: list[_Piece], project: str | None
+    ) -> None:
+        """Statements and amounts of a sentence joined from ``pieces``: an amount
+        or a subject broken over a PDF line is read whole."""
+        self._add_statements(text, pieces, project)
+        self._add_amounts(text, pieces)
 
     def _add_statements(
         self, text: str, pieces: list[_Piece], project: str | None
@@ -109,8 +130,10 @@ class ProseReader:
                 self._statement_record(statement, text, offset, piece.source, project)
             )
 
-    def _add_amounts(self, text: str, offset: int, source: Source) -> None:
+    def _add_amounts(self, text: str, pieces: list[_Piece]) -> None:
         for found in find_amounts(text):
+            piece, start = _locate(pieces, found.start)
+            offset = piece.offset + start - found.start
             self.amounts.append(
                 Amount(
                     doc=self.doc,
@@ -118,7 +141,7 @@ class ProseReader:
                     subject=found.subject,
                     column=None,
                     source=_sentence_source(
-                        source, text, offset, found.start, found.end
+                        piece.source, text, offset, found.start, found.end
                     ),
                 )
             )
