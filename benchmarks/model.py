@@ -11,6 +11,9 @@ Measured on the seed documents (``shared/seeds/*.txt`` beside the repository, el
   first run);
 - extract: documents per second through read → tables → assemble, rules only vs
   rules + model (one warm-up pass, then ``--repeats`` timed passes, best shown);
+- prose: characters of running text per second through the statement finder
+  (``find_statements``: the rules, then the model's judgement of each statement),
+  rules only vs rules + model, over every line of the seeds that is not a table row;
 - spans: candidate spans scored per second by the model alone, over every line of
   the seeds.
 """
@@ -68,6 +71,13 @@ def _extract_all(files: Sequence[Path], model: object) -> None:
         assemble(document, recover_tables(document), path.name, model=model)
 
 
+def _statements(lines: Sequence[str], model: object) -> None:
+    from nlp.classify import find_statements
+
+    for line in lines:
+        find_statements(line, "target", model)
+
+
 def _load_times(model_dir: Path, repeats: int) -> tuple[float, float]:
     """(model read, model read + segmenter ready) in seconds, best of fresh runs."""
     code = LOAD_SNIPPET.format(model=str(model_dir))
@@ -111,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         counted[0] = sum(len(score_spans(line, model)) for line in lines)
 
     spans_time = _best_of(args.repeats, score_lines)
+    prose = [line for line in lines if "\t" not in line and "|" not in line]
+    chars = sum(len(line) for line in prose)
+    prose_rules = _best_of(args.repeats, lambda: _statements(prose, None))
+    prose_model = _best_of(args.repeats, lambda: _statements(prose, model))
     size = sum(p.stat().st_size for p in args.model.iterdir() if p.is_file())
     rows = [
         ("documents", f"{len(files)}"),
@@ -122,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "extract, rules + model",
             f"{len(files) / with_model:.1f} docs/s ({with_model:.2f} s)",
         ),
+        ("prose, rules only", f"{chars / prose_rules:,.0f} chars/s ({chars} chars)"),
+        ("prose, rules + model", f"{chars / prose_model:,.0f} chars/s"),
         ("model alone", f"{counted[0] / spans_time:.0f} spans/s ({counted[0]} spans)"),
     ]
     width = max(len(name) for name, _ in rows)

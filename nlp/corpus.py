@@ -76,6 +76,9 @@ class Example:
     spans: list[SpanLabel] = field(default_factory=list)
     doc_kind: str = "target"
     synthetic: bool = False
+    set_name: str = ""
+    city: str = ""
+    page: int = 0
 
     def to_row(self) -> dict[str, Any]:
         """The example as a dataset row."""
@@ -88,11 +91,14 @@ class Example:
             ],
             "doc_kind": self.doc_kind,
             "synthetic": self.synthetic,
+            "set": self.set_name,
+            "city": self.city,
+            "page": self.page,
         }
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Example:
-        """An example from a dataset row."""
+        """An example from a dataset row (rows of older corpora lack set/city/page)."""
         spans = [SpanLabel(s["start"], s["end"], s["label"]) for s in row["spans"]]
         return cls(
             row["doc"],
@@ -101,6 +107,9 @@ class Example:
             spans,
             row["doc_kind"],
             row["synthetic"],
+            row.get("set") or "",
+            row.get("city") or "",
+            row.get("page") or 0,
         )
 
 
@@ -249,7 +258,11 @@ class _Aligner:
         for level in (record.get("level1"), record.get("level2")):
             self.place(level, "LEVEL", region, required=False)
         label = _KIND_LABEL.get(record.get("kind") or "target", "TARGET")
-        self.place(record.get("target_raw"), label, region, after=metric_end)
+        placed = self.place(
+            record.get("target_raw"), label, region, after=metric_end, required=False
+        )
+        if placed is None:  # a count written before its noun (建成8个…中心)
+            self.place(record.get("target_raw"), label, region)
 
     def amount(self, record: dict[str, Any]) -> None:
         self.place(record.get("text"), "AMOUNT", self.region(record))
@@ -349,7 +362,7 @@ def load_examples(
             ``corpus/``.
     """
     sets = annotation_sets(annotations)
-    if not sets:
+    if not sets and not real_sets(annotations):
         raise FileNotFoundError(
             f"{annotations}: no annotated set (a folder with gold/ and corpus/) "
             "in it or its subfolders"
@@ -358,10 +371,148 @@ def load_examples(
     examples: list[Example] = []
     for folder in sets:
         gold_dir, corpus_dir = folder / "gold", folder / "corpus"
+        name = set_name(annotations, folder)
         for stem in _gold_stems(gold_dir):
-            examples += align_document(stem, gold_dir, corpus_dir, report)
+            found = align_document(stem, gold_dir, corpus_dir, report)
+            for example in found:
+                example.set_name = name
+            examples += found
+    for folder in real_sets(annotations):
+        examples += align_real_set(folder, set_name(annotations, folder), report)
     _count_off_token(examples, report)
     return examples, report
+
+
+def set_name(annotations: Path, folder: Path) -> str:
+    """A set's name in the corpus: ``seeds`` for the top folder, else its folder."""
+    return "seeds" if Path(folder) == Path(annotations) else Path(folder).name
+
+
+# --- real documents: PDFs and scans annotated on chosen pages --------------------
+
+SCOPE_FILE = "scope.json"
+# Where a paragraph may end a sentence (a PDF returns one paragraph a line).
+_UNIT_DONE = "。；;！？：:"
+PROSE_CELL_MIN_CHARS = 8
+
+
+def real_sets(annotations: Path) -> list[Path]:
+    """Sets of real documents under ``annotations``: ``gold/`` with a ``scope.json``
+    (the pages annotated) and ``docs/`` holding the documents themselves."""
+    annotations = Path(annotations)
+    candidates = [annotations, *sorted(p for p in annotations.iterdir() if p.is_dir())]
+    return [
+        p
+        for p in candidates
+        if (p / "gold" / SCOPE_FILE).is_file() and (p / "docs").is_dir()
+    ]
+
+
+def align_real_set(folder: Path, name: str, report: AlignmentReport) -> list[Example]:
+    """Examples of every document of a real set whose statement pages were read.
+
+    Only prose statements are aligned (``origin: prose``); the rest of each scoped
+    page is kept as negatives. The scope says which pages were read, so no other
+    page is used.
+    """
+    scope = json.loads((folder / "gold" / SCOPE_FILE).read_text(encoding="utf-8"))
+    examples: list[Example] = []
+    for doc, pages in sorted(scope.items()):
+        statement_pages = set(pages.get("statement_pages") or ())
+        gold = folder / "gold" / f"{Path(doc).stem}{INDICATOR_SUFFIX}"
+        if not statement_pages or not gold.exists():
+            continue
+        records = [r for r in _read_jsonl(gold) if r.get("origin") == "prose"]
+        examples += align_real_document(
+            folder / "docs" / doc, records, statement_pages, report, name
+        )
+    return examples
+
+
+def align_real_document(
+    path: Path,
+    records: Sequence[dict[str, Any]],
+    pages: set[int],
+    report: AlignmentReport,
+    name: str = "real",
+) -> list[Example]:
+    """One example per prose unit of the document's ``pages``, gold spans placed.
+
+    The reader's text is cut into the units the prose reader reads (headings,
+    sentences joined over a PDF's line paragraphs, prose table cells); each gold
+    record is found by the sentence it quotes (``source.text``), then its metric
+    and value inside it.
+    """
+    from nlp.read import read_document
+
+    document = read_document(path, name=path.name)
+    units = prose_units(document, pages)
+    text = "\n".join(unit for unit, _ in units)
+    aligner = _Aligner(path.name, text, report)
+    for record in records:
+        if (record.get("source") or {}).get("page") in pages:
+            aligner.indicator(record)
+    kind = document_kind(document.text[:400])
+    city = next((r.get("city") for r in records if r.get("city")), "")
+    city = city or path.name.split("-")[0]
+    spans = sorted(set(aligner.spans))
+    examples = []
+    for number, ((unit, page), start) in enumerate(
+        zip(units, aligner.line_starts, strict=True), start=1
+    ):
+        end = start + len(unit)
+        on_line = [
+            SpanLabel(s - start, e - start, label)
+            for s, e, label in spans
+            if start <= s and e <= end
+        ]
+        examples.append(
+            Example(path.name, number, unit, on_line, kind, False, name, city, page)
+        )
+    return examples
+
+
+def prose_units(document: Any, pages: set[int]) -> list[tuple[str, int]]:
+    """The texts the prose reader reads on ``pages``, with their pages.
+
+    Headings are units of their own; paragraphs are joined until a sentence ends
+    (a PDF gives one paragraph a line); table cells of running text are units.
+    Line breaks inside a unit become spaces so one unit is one line.
+    """
+    units: list[tuple[str, int]] = []
+    carry, carry_page = "", 0
+
+    def flush() -> None:
+        nonlocal carry
+        if carry.strip():
+            units.append((carry.strip(), carry_page))
+        carry = ""
+
+    for block in document.blocks:
+        page = block.prov[0].page if block.prov else None
+        if page not in pages:
+            flush()
+            continue
+        if block.kind == "table" and block.table is not None:
+            flush()
+            for cell in block.table.cells:
+                cell_text = " ".join(cell.text.split())
+                if len(cell_text) >= PROSE_CELL_MIN_CHARS and not re.fullmatch(
+                    r"[\d.,%％\s\-—]+", cell_text
+                ):
+                    units.append((cell_text, page))
+            continue
+        if block.kind == "heading":
+            flush()
+            units.append((" ".join(block.text.split()), page))
+            continue
+        if not carry:
+            carry_page = page
+        carry += " ".join(block.text.split("\n"))
+        if carry.rstrip()[-1:] in _UNIT_DONE:
+            flush()
+    flush()
+    return units
 
 
 def _count_off_token(examples: Iterable[Example], report: AlignmentReport) -> None:

@@ -281,6 +281,6 @@ def test_train_without_annotated_sets_is_a_usage_error(tmp_path: Path) -> None:
         app, ["train", "--annotations", str(tmp_path), "--out", str(out)]
     )
     assert result.exit_code == 2
-    assert "no annotated set" in result.output
+    assert "no saved span corpus" in result.output
     assert str(tmp_path) in result.output
     assert not out.exists()

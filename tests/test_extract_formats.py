@@ -464,19 +464,24 @@ def test_narrative_in_self_evaluation_report_is_actual() -> None:
     assert [(i.metric, i.kind) for i in result.indicators] == [("执行率", "actual")]
 
 
-def test_narrative_reached_value_is_actual_without_report_title() -> None:
-    result = _ok(extract("全年执行数 8.47 万元，执行率为 98.47%。"))
+def test_narrative_actual_cue_without_report_title() -> None:
+    result = _ok(extract("全年执行数 8.47 万元，实际执行率为 98.47%。"))
     assert [i.kind for i in result.indicators] == ["actual"]
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "values"),
     [
-        "一至四季度执行率分别为41.58%、60.12%、80.00%、98.47%。",
-        "城镇和农村参保率分别为95%和90%。",
+        ("一至四季度执行率分别为41.58%、60.12%、80.00%、98.47%。", 4),
+        ("城镇和农村参保率分别为95%和90%。", 2),
     ],
 )
-def test_narrative_enumeration_with_fenbie_gives_nothing(text: str) -> None:
+def test_narrative_enumeration_with_fenbie_gives_one_statement_a_value(
+    text: str, values: int
+) -> None:
+    # the default path (rules + model) keeps what the rules find (guideline rule 31)
     result = _ok(extract(text))
-    assert result.indicators == ()
+    metrics = [i.metric for i in result.indicators]
+    assert len(set(metrics)) == values
+    assert all("率（" in m for m in metrics)
     assert result.amounts == ()

@@ -126,4 +126,7 @@ def assemble(
             prose.table_cells(table, used, document, project.name)
         elif block.kind in ("paragraph", "heading"):
             prose.block(block, projects.current(index))
+    prose.flush(
+        projects.current(len(document.blocks) - 1)
+    )  # an unfinished last sentence
     return tuple(indicators), tuple(amounts)

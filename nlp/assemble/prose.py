@@ -7,16 +7,20 @@ record's source is the sentence around the hit, with its span in the document.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from nlp.blocks import TableView, is_number_cell, unit_of_line
 from nlp.classify import SpanScorer, Statement, StatementKind, find_statements
+from nlp.classify.sections import SectionTracker, looks_like_heading
 from nlp.document import Block, Document
 from nlp.normalize.amounts import find_amounts
 from nlp.normalize.target import normalize_target
 from nlp.records import Amount, Indicator, Source
 
 PROSE_MIN_CHARS = 8
+# Points short of the right margin a wrapped PDF line may end (justified text).
+_MARGIN_SLACK = 6.0
 
 
 @dataclass(slots=True)
@@ -39,6 +43,9 @@ class ProseReader:
     model: SpanScorer | None = None
     indicators: list[Indicator] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
+    sections: SectionTracker = field(default_factory=SectionTracker)
+    carry: list[_Piece] = field(default_factory=list)
+    right_edges: Counter[int] = field(default_factory=Counter)
 
     def table_cells(
         self,
@@ -48,6 +55,7 @@ class ProseReader:
         project: str | None,
     ) -> None:
         """Statements and amounts in the table's cells that hold prose."""
+        self.flush(project)
         for row in table.rows:
             for col, text in enumerate(row.cells):
                 span = row.spans[col]
@@ -67,15 +75,65 @@ class ProseReader:
         if prov is None or prov.span is None:
             return
         source = Source(text=block.text, page=prov.page, bbox=prov.bbox)
-        self.text(block.text, prov.span[0], source, project)
+        wraps = self._fills_line(prov.bbox)
+        if block.kind == "heading" or (looks_like_heading(block.text) and not wraps):
+            self.flush(project)
+            self.sections.heading(block.text)
+            self.text(block.text, prov.span[0], source, project)
+            return
+        # A sentence a PDF reader returned as several paragraphs (one a line) is
+        # read whole: the unfinished tail of one paragraph joins the next.
+        pieces = [*self.carry, _Piece(block.text, prov.span[0], source)]
+        joined = "".join(p.text for p in pieces)
+        cut = max(joined.rfind(ch) for ch in _CLAUSE_DONE) + 1
+        if cut < len(joined.rstrip()):
+            self.carry = _rest(pieces, cut)
+        else:
+            self.carry, cut = [], len(joined)
+        self._read_joined(joined[:cut], pieces, project)
+
+    def _fills_line(self, bbox: tuple[float, float, float, float] | None) -> bool:
+        """A PDF line reaching the right margin: a numbered sentence wrapping onto
+        the next line, not a heading. The margin is the right edge most lines read
+        so far end at (justified text)."""
+        if bbox is None:
+            return False
+        self.right_edges[round(bbox[2] / _MARGIN_SLACK)] += 1
+        edge, count = self.right_edges.most_common(1)[0]
+        return count > 1 and bbox[2] >= (edge - 1) * _MARGIN_SLACK
+
+    def flush(self, project: str | None) -> None:
+        """Read the unfinished sentence left by the last paragraph."""
+        if self.carry:
+            pieces, self.carry = self.carry, []
+            self._read_joined("".join(p.text for p in pieces), pieces, project)
 
     def text(self, text: str, offset: int, source: Source, project: str | None) -> None:
         """Records for ``text``, found at ``offset`` in the document."""
-        for statement in find_statements(text, self.kind, self.model):
+        self._read_joined(text, [_Piece(text, offset, source)], project)
+
+    def _read_joined(
+        self, text: str, pieces: list[_Piece], project: str | None
+    ) -> None:
+        """Statements and amounts of a sentence joined from ``pieces``: an amount
+        or a subject broken over a PDF line is read whole."""
+        self._add_statements(text, pieces, project)
+        self._add_amounts(text, pieces)
+
+    def _add_statements(
+        self, text: str, pieces: list[_Piece], project: str | None
+    ) -> None:
+        for statement in self._statements(text):
+            piece, start = _locate(pieces, statement.start)
+            offset = piece.offset + start - statement.start
             self.indicators.append(
-                self._statement_record(statement, text, offset, source, project)
+                self._statement_record(statement, text, offset, piece.source, project)
             )
+
+    def _add_amounts(self, text: str, pieces: list[_Piece]) -> None:
         for found in find_amounts(text):
+            piece, start = _locate(pieces, found.start)
+            offset = piece.offset + start - found.start
             self.amounts.append(
                 Amount(
                     doc=self.doc,
@@ -83,10 +141,19 @@ class ProseReader:
                     subject=found.subject,
                     column=None,
                     source=_sentence_source(
-                        source, text, offset, found.start, found.end
+                        piece.source, text, offset, found.start, found.end
                     ),
                 )
             )
+
+    def _statements(self, text: str) -> list[Statement]:
+        """Statements of ``text`` typed by its section; none in background."""
+        section = self.sections.kind
+        if section == "background":
+            return []
+        if section is None:
+            return find_statements(text, self.kind, self.model)
+        return find_statements(text, section, self.model, decided=True)
 
     def _statement_record(
         self,
@@ -105,9 +172,39 @@ class ProseReader:
                 source, text, offset, statement.start, statement.end
             ),
             target_raw=statement.target_raw,
-            target=normalize_target(statement.target_raw),
+            target=normalize_target(statement.value_raw or statement.target_raw),
             confidence=confidence, kind=statement.kind,
         )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """Part of a text being read: its characters, document offset and source."""
+
+    text: str
+    offset: int
+    source: Source
+
+
+def _locate(pieces: list[_Piece], position: int) -> tuple[_Piece, int]:
+    """The piece holding ``position`` of the joined text, and the offset in it."""
+    for piece in pieces:
+        if position < len(piece.text):
+            return piece, position
+        position -= len(piece.text)
+    return pieces[-1], len(pieces[-1].text)
+
+
+def _rest(pieces: list[_Piece], cut: int) -> list[_Piece]:
+    """The pieces of the joined text from ``cut`` on."""
+    out, position = [], 0
+    for piece in pieces:
+        end = position + len(piece.text)
+        if end > cut:
+            skip = max(0, cut - position)
+            out.append(_Piece(piece.text[skip:], piece.offset + skip, piece.source))
+        position = end
+    return out
 
 
 def _is_prose_cell(text: str) -> bool:
@@ -120,6 +217,8 @@ def _is_prose_cell(text: str) -> bool:
 
 
 _SENTENCE_END = "。；;！？\n"
+# Where a paragraph may end a sentence (a line break inside a PDF paragraph does not).
+_CLAUSE_DONE = "。；;！？：:"
 
 
 def _sentence_source(

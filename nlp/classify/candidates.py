@@ -41,8 +41,10 @@ class ModelParams:
         context: characters of left and right context in a record.
         ngram_max: longest character n-gram of the span.
         max_metric_tokens: longest noun-phrase candidate, in jieba tokens.
-        keep_rule: minimum score of a pair the rules proposed.
-        keep_extra: minimum score of a pair only the broader generator proposed.
+        keep_rule: minimum score (P(METRIC) × P(value), before calibration) of a
+            rule statement the model keeps.
+        keep_extra: minimum P(METRIC) of another metric start for the model to
+            move a rule statement's metric there.
     """
 
     context: int = 4

@@ -64,6 +64,15 @@ class SpanScorer:
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
 
+    def calibrated(self, score: float) -> float:
+        """The observed precision of statements scored ``score`` (``meta``'s
+        ``calibration``: increasing score → precision points fitted on
+        held-out documents); the score itself for a model without one."""
+        points = self.meta.get("calibration")
+        if not points:
+            return score
+        return float(np.interp(score, points["score"], points["precision"]))
+
     def predict(self, records: Sequence[Mapping[str, Any]]) -> list[str]:
         """The most probable label of each record."""
         if not records:

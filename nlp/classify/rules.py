@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from nlp.classify import grammar
+
 StatementKind = Literal["target", "actual"]
 
 # A measure: Chinese text (quotes and brackets allowed inside) ending in a
@@ -75,6 +77,8 @@ class Statement:
         target_raw: relation and value as written (``不低于90%``).
         kind: "target" or "actual".
         confidence: how sure the rule is.
+        value_raw: the part of ``target_raw`` that is the value, when it is not
+            all of it (a grade's score in parentheses, a value after ``：``).
     """
 
     start: int
@@ -83,6 +87,7 @@ class Statement:
     target_raw: str
     kind: StatementKind
     confidence: float
+    value_raw: str | None = None
 
 
 RULE_CONFIDENCE = 0.6
@@ -106,36 +111,47 @@ class _RuleMatch:
     value_start: int
 
 
-def _rule_matches(text: str, default_kind: StatementKind) -> list[_RuleMatch]:
+def _rule_matches(
+    text: str, default_kind: StatementKind, decided: bool = False
+) -> list[_RuleMatch]:
+    """The grammar's statements of ``text`` with their kinds (:mod:`grammar`).
+
+    Args:
+        text: a paragraph or a prose cell.
+        default_kind: the kind of the section the text is in, or the document's.
+        decided: True when a section heading decided ``default_kind``; only an
+            explicit cue in the clause (计划, 实际, 力争, a score) overrides it.
+    """
     found = []
-    for match in STATEMENT.finditer(text):
-        if _MONEY_AFTER.match(text, match.end()):
-            continue  # 全年执行数 8.47 万元 is an amount, not an indicator
-        if match.group("relation") == "分别为":
-            continue  # an enumeration: no single value belongs to the measure
-        if _followed_by_digit(text, match.end()):
-            continue  # the value was cut short (a date, a code)
-        measure, offset = _trim_lead_in(
-            match.group("measure"), _digit_before(text, match.start("measure"))
-        )
-        if len(measure) < _MIN_MEASURE_CHARS or _NOT_MEASURE.match(measure):
-            continue  # 基数为0: a bare measure word names nothing
-        start = match.start("measure") + offset
-        relation_start = match.start("relation") if match.group("relation") else -1
-        value_start = relation_start if relation_start >= 0 else match.start("value")
-        target_raw = text[value_start : match.end()]
-        clause = _clause_around(text, start)
-        kind = _kind_of(clause, default_kind)
+    for hit in _active(text, grammar.find(text)):
+        kind = _kind_of(hit.clause, default_kind, decided, hit.score)
         statement = Statement(
-            start=start,
-            end=match.end(),
-            metric=re.sub(r"\s+", "", measure),
-            target_raw=target_raw.strip(),
+            start=hit.start,
+            end=hit.end,
+            metric=hit.metric,
+            target_raw=hit.target_raw,
             kind=kind,
             confidence=RULE_CONFIDENCE,
+            value_raw=hit.value_raw,
         )
-        found.append(_RuleMatch(statement, match.end("measure"), value_start))
+        metric_end = hit.value_start if hit.start < hit.value_start else hit.start
+        found.append(_RuleMatch(statement, metric_end, hit.value_start))
     return found
+
+
+# A prose cell giving both values (rule 22): the 年度 one is the target.
+_PERIOD_LABEL = re.compile(r"实施周期(?:指标值|目标)")
+_YEAR_LABEL = re.compile(r"年度(?:指标值|目标)")
+
+
+def _active(text: str, hits: list[grammar.Found]) -> list[grammar.Found]:
+    """Drop the 实施周期 part of a text that also states the 年度 values."""
+    period, year = _PERIOD_LABEL.search(text), _YEAR_LABEL.search(text)
+    if period is None or year is None:
+        return hits
+    if period.start() < year.start():
+        return [h for h in hits if not period.start() <= h.start < year.start()]
+    return [h for h in hits if h.start < period.start()]
 
 
 def _followed_by_digit(text: str, end: int) -> bool:
@@ -183,8 +199,26 @@ def _clause_around(text: str, start: int) -> str:
     return text[left + 1 : start + 40]
 
 
-def _kind_of(clause: str, default_kind: StatementKind) -> StatementKind:
-    """A clause with a goal cue states a target; otherwise the document decides."""
+_STRONG_TARGET = re.compile(r"计划|力争|预计|目标|争取|拟|将")
+_ACTUAL_CUE = re.compile(r"实际|已完成|累计完成")
+
+
+def _kind_of(
+    clause: str, default_kind: StatementKind, decided: bool = False, score: bool = False
+) -> StatementKind:
+    """The kind of a clause's statement (guideline rule 30).
+
+    A score or grade is an actual; 实际 marks an actual and 计划 / 力争 / 目标 a target
+    wherever they are; otherwise a section heading decides (``decided``), and
+    without one a goal cue in the clause makes a target and the document decides
+    the rest.
+    """
+    if score or _ACTUAL_CUE.search(clause):
+        return "actual"
+    if _STRONG_TARGET.search(clause):
+        return "target"
+    if decided:
+        return default_kind
     if _TARGET_CUES.search(clause) or ("“" in clause and "<" in clause):
         return "target"
     return default_kind

@@ -1,35 +1,38 @@
-"""Statements from text: the rules alone, or candidates the span model scores.
+"""Statements from text: the rules, and the span model's judgement of each.
 
-With a model, each value candidate is paired with the metric candidate ending
-right before it that the model finds likeliest (so for a statement the rules found,
-the model decides where its metric starts: after a lead-in verb the rules do not
-list, say). A pair is a statement when P(METRIC) × P(TARGET or ACTUAL) clears the
-threshold (lower for statements the rules found); the larger of P(TARGET) and
-P(ACTUAL) gives the kind and the product is the confidence. Overlapping statements
-keep the rules' first, then the best.
+The rules (:mod:`nlp.classify.grammar`) find every statement and its kind (from the
+clause's cues and the section). With a model, each rule statement is scored: the
+model's P(METRIC) of the metric span the rules chose (when the metric is written
+before the value) times its P(TARGET or ACTUAL) of the value span, mapped to the
+observed precision of such scores (the model's calibration). A statement scored
+below ``keep_rule`` is dropped; the others keep the rules' kind and carry the
+calibrated confidence. The model moves a metric's start only
+where it is confident: another candidate ending where the rule's metric ends with
+P(METRIC) of at least ``keep_extra`` and above the rule's own.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nlp.classify.candidates import (
-    VALUE_CANDIDATE,
     Candidate,
     ModelParams,
+    _strip_span,
     candidate_spans,
 )
 from nlp.classify.features import span_record
 from nlp.classify.model import SpanScorer
-from nlp.classify.rules import Statement, StatementKind, _rule_matches
+from nlp.classify.rules import Statement, StatementKind, _rule_matches, _RuleMatch
 
 
 def find_statements(
     text: str,
     default_kind: StatementKind = "target",
     model: SpanScorer | None = None,
+    decided: bool = False,
 ) -> list[Statement]:
     """Every narrative indicator statement in ``text``.
 
@@ -37,16 +40,17 @@ def find_statements(
         text: a paragraph or a prose table cell.
         default_kind: the kind when the clause itself gives no cue.
         model: a trained span classifier; None keeps to the rules. With a model,
-            the rules' statements and the broader candidates are kept or dropped
-            and typed (target / actual) by the model, and ``confidence`` is the
-            model's probability.
+            the rules' statements are kept or dropped by the model's calibrated
+            confidence, which becomes their ``confidence``.
+        decided: True when a section heading decided ``default_kind``; then
+            only an explicit cue in the clause changes it.
 
     Returns:
         Statements in text order.
     """
     if model is not None:
-        return _model_statements(text, default_kind, model)
-    return [found.statement for found in _rule_matches(text, default_kind)]
+        return _model_statements(text, default_kind, model, decided)
+    return [found.statement for found in _rule_matches(text, default_kind, decided)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,80 +104,66 @@ def score_spans(
 
 
 def _model_statements(
-    text: str, default_kind: StatementKind, model: SpanScorer
+    text: str, default_kind: StatementKind, model: SpanScorer, decided: bool = False
 ) -> list[Statement]:
-    """Statements from metric/value pairs the model keeps."""
-    if not VALUE_CANDIDATE.search(text):
-        return []  # no number, no statement: skip segmentation
-    scored = score_spans(text, model, default_kind)
-    metrics_ending: dict[int, list[ScoredSpan]] = {}
-    for span in scored:
-        if any(s.endswith("metric") for s in span.candidate.sources):
-            metrics_ending.setdefault(span.candidate.end, []).append(span)
-    pairs = []
-    for value in scored:
-        sources = value.candidate.sources
-        if not any(s in ("rule-value", "relation-value", "value") for s in sources):
+    """The rule statements the model keeps, with calibrated confidence."""
+    found = _rule_matches(text, default_kind, decided)
+    if not found:
+        return []  # the model judges rule statements only: skip segmentation
+    scored = {
+        (s.candidate.start, s.candidate.end): s
+        for s in score_spans(text, model, default_kind)
+    }
+    kept = []
+    for rule in found:
+        raw = statement_score(text, rule, scored)
+        if raw < model.params.keep_rule:
             continue
-        metric_end = value.candidate.start
-        while metric_end > 0 and text[metric_end - 1].isspace():
-            metric_end -= 1
-        options = metrics_ending.get(metric_end)
-        if not options:
-            continue
-        metric = _likeliest_metric(options)
-        if "rule-value" in value.candidate.sources and any(
-            "rule-metric" in o.candidate.sources for o in options
-        ):
-            # The rules found this statement; the model says where its metric
-            # starts (the rule's own start unless another is likelier).
-            pairs.append(_pair(text, metric, value, model.params, True))
-        else:
-            pairs.append(_pair(text, metric, value, model.params, False))
-    return _best_non_overlapping([p for p in pairs if p is not None])
+        confidence = model.calibrated(raw)
+        statement = _moved_metric(text, rule, scored, model.params)
+        kept.append(replace(statement, confidence=round(confidence, 4)))
+    return kept
 
 
-def _likeliest_metric(options: Sequence[ScoredSpan]) -> ScoredSpan:
-    """The option the model likes best as a metric; the rule's own on a tie."""
-    return max(
-        options,
-        key=lambda s: (
-            s.p("METRIC"),
-            "rule-metric" in s.candidate.sources,
-            -s.candidate.start,
-        ),
-    )
+def statement_score(
+    text: str, rule: _RuleMatch, scored: dict[tuple[int, int], ScoredSpan]
+) -> float:
+    """P(METRIC) of the rule's metric span × P(TARGET or ACTUAL) of its value span.
+
+    A span the candidates do not hold (a metric named after its count, an
+    enumeration's measure) contributes nothing.
+    """
+    score = 1.0
+    value = scored.get(_strip_span(text, rule.value_start, rule.statement.end))
+    if value is not None:
+        score *= value.p("TARGET") + value.p("ACTUAL")
+    if rule.statement.start < rule.metric_end:
+        metric = scored.get(_strip_span(text, rule.statement.start, rule.metric_end))
+        if metric is not None:
+            score *= metric.p("METRIC")
+    return score
 
 
-def _pair(
+def _moved_metric(
     text: str,
-    metric: ScoredSpan,
-    value: ScoredSpan,
+    rule: _RuleMatch,
+    scored: dict[tuple[int, int], ScoredSpan],
     params: ModelParams,
-    from_rules: bool,
-) -> tuple[Statement, bool] | None:
-    """The statement a metric/value pair makes, if its score clears the bar."""
-    p_target, p_actual = value.p("TARGET"), value.p("ACTUAL")
-    score = metric.p("METRIC") * (p_target + p_actual)
-    if score < (params.keep_rule if from_rules else params.keep_extra):
-        return None
-    m, v = metric.candidate, value.candidate
-    statement = Statement(
-        start=m.start,
-        end=v.end,
-        metric=re.sub(r"\s+", "", text[m.start : m.end]),
-        target_raw=text[v.start : v.end].strip(),
-        kind="target" if p_target >= p_actual else "actual",
-        confidence=round(score, 4),
-    )
-    return statement, from_rules
-
-
-def _best_non_overlapping(pairs: list[tuple[Statement, bool]]) -> list[Statement]:
-    """Rule pairs the model kept first, then the best-scored others in the gaps."""
-    kept: list[Statement] = []
-    ordered = sorted(pairs, key=lambda p: (not p[1], -p[0].confidence, p[0].start))
-    for statement, _ in ordered:
-        if all(statement.end <= k.start or statement.start >= k.end for k in kept):
-            kept.append(statement)
-    return sorted(kept, key=lambda s: s.start)
+) -> Statement:
+    """The rule's statement, its metric starting where the model is confident."""
+    statement = rule.statement
+    if statement.start >= rule.metric_end or "（" in statement.metric[-1:]:
+        return statement
+    start, end = _strip_span(text, statement.start, rule.metric_end)
+    own = scored.get((start, end))
+    best = own.p("METRIC") if own is not None else 0.0
+    choice = None
+    for (s, e), span in scored.items():
+        if e != end or s == start or "np-metric" not in span.candidate.sources:
+            continue
+        if span.p("METRIC") >= max(params.keep_extra, best):
+            choice, best = span, span.p("METRIC")
+    if choice is None:
+        return statement
+    metric = re.sub(r"\s+", "", text[choice.candidate.start : end])
+    return replace(statement, start=choice.candidate.start, metric=metric)

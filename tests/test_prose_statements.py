@@ -1,0 +1,102 @@
+"""Prose statements of real reports: counts, enumerations, pairs, scores, sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nlp
+from nlp.classify import find_statements
+from nlp.classify.sections import SectionTracker, looks_like_heading, section_kind
+
+
+def _triples(text: str, kind: str = "target") -> list[tuple[str, str, str]]:
+    return [(s.metric, s.target_raw, s.kind) for s in find_statements(text, kind)]
+
+
+def test_count_takes_the_counted_noun_when_the_number_comes_first() -> None:
+    assert _triples("完成15个老旧小区改造，新增酒店53家。", "actual") == [
+        ("老旧小区改造", "15个", "actual"),
+        ("新增酒店", "53家", "actual"),
+    ]
+
+
+def test_each_value_of_an_enumeration_is_a_statement() -> None:
+    found = _triples("一至四季度分别完成巡查12次、15次、14次、16次。", "actual")
+    assert found == [
+        ("巡查（一季度）", "12次", "actual"),
+        ("巡查（二季度）", "15次", "actual"),
+        ("巡查（三季度）", "14次", "actual"),
+        ("巡查（四季度）", "16次", "actual"),
+    ]
+
+
+def test_plan_and_actual_pair_gives_a_target_and_an_actual() -> None:
+    found = _triples("计划开展培训班20期，实际开展18期。")
+    assert [(k, v) for _, v, k in found] == [("target", "20期"), ("actual", "18期")]
+    assert found[0][0] == found[1][0]
+
+
+def test_scores_and_grades_are_actuals() -> None:
+    found = _triples("项目自评综合得分92分，等级为“优”。", "target")
+    assert found == [
+        ("项目自评综合得分", "92分", "actual"),
+        ("等级", "为“优”", "actual"),
+    ]
+
+
+def test_exclusions_are_not_statements() -> None:
+    text = (
+        "2026年收入预算5,876.67万元，比上年增加48.92万元，增长0.8%；"
+        "其中一般公共预算拨款收入5,753.07万元，占97.9%。本指标得4.5分，满分8分。"
+    )
+    assert _triples(text) == []
+
+
+def test_money_is_a_statement_only_as_a_cap_or_floor() -> None:
+    assert _triples("年度运营管理成本≤1144.72万元，化解债务14500万元。") == [
+        ("年度运营管理成本", "≤1144.72万元", "target")
+    ]
+
+
+def test_section_heading_decides_the_kind() -> None:
+    tracker = SectionTracker()
+    tracker.heading("一、2025年工作总结")
+    assert tracker.kind == "actual"
+    tracker.heading("（一）促进消费")  # names no section: the parent's holds
+    assert tracker.kind == "actual"
+    tracker.heading("二、2026年工作思路")
+    assert tracker.kind == "target"
+    tracker.heading("三、存在的问题")
+    assert tracker.kind == "background"
+    assert looks_like_heading("二、2026年工作思路")
+    assert not looks_like_heading("二、全年完成巡查12次，验收率达到90%以上。")
+    assert section_kind("主要预期目标") == "target"
+
+
+def test_section_kind_types_statements_in_a_document(tmp_path: Path) -> None:
+    path = tmp_path / "report.md"
+    path.write_text(
+        "# 某局工作报告\n\n## 一、2025年工作总结\n\n全年建成8个国潮展销中心。\n\n"
+        "## 二、2026年工作思路\n\n举办促消费活动300场以上。\n\n"
+        "## 三、存在的问题\n\n仍有12个项目未完工。\n",
+        encoding="utf-8",
+    )
+    result = nlp.extract(path, use_model=False)
+    found = [(i.metric, i.target.text, i.kind) for i in result.indicators]
+    assert found == [
+        ("国潮展销中心", "8个", "actual"),
+        ("促消费活动", "≥300场", "target"),
+    ]
+
+
+def test_markdown_with_latex_math(tmp_path: Path) -> None:
+    path = tmp_path / "converted.md"
+    path.write_text(
+        "## 一、绩效目标\n\n"
+        "项目验收合格率达到 $95\\%$ 以上，服务对象满意度 $\\geq 90\\%$ 。\n\n"
+        "<table><tr><td>指标</td><td>值</td></tr></table>\n",
+        encoding="utf-8",
+    )
+    result = nlp.extract(path, use_model=False)
+    found = [(i.metric, i.kind) for i in result.indicators]
+    assert ("项目验收合格率", "target") in found
