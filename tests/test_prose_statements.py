@@ -100,3 +100,11 @@ def test_markdown_with_latex_math(tmp_path: Path) -> None:
     result = nlp.extract(path, use_model=False)
     found = [(i.metric, i.kind) for i in result.indicators]
     assert ("项目验收合格率", "target") in found
+
+
+def test_a_heading_reporting_on_targets_holds_actuals() -> None:
+    from nlp.classify.sections import section_kind
+
+    assert section_kind("一、绩效目标完成情况") == "actual"
+    assert section_kind("二、2026年绩效目标") == "target"
+    assert section_kind("三、存在的问题") == "background"

@@ -67,7 +67,7 @@ _LIST_MARK = re.compile(
 )
 _LEAD_IN = re.compile(
     r"^(?:力争|推动|组织|开展|出具|收取|支付|发生|完善|完成|并且|并|且|引育|引进|实现|"
-    r"确保|保证|全年|年度内|全市|其中|通过|提供|举办|打造|培育|认定|"
+    r"确保|保证|全年|本年度|本年|年度内|全市|其中|通过|提供|举办|打造|培育|认定|本项目|"
     r"在|对|将|计划|实际|预计|主要|进一步|使|最终使|已有|共有|共)"
 )
 # Verbs after which the number's counted noun follows (建成8个…): the metric is after.

@@ -26,8 +26,9 @@ _LEVELS = (
 )
 HEADING_MAX_CHARS = 40
 _SENTENCE_INSIDE = re.compile(r"[。；;，,]")
-# Checked in this order: a heading naming a plan for the coming year is a target
-# even when it says 工作 (…工作思路), a 总结 an actual.
+# Checked in this order: what was done wins over what was aimed at (绩效目标完成情况
+# reports results); a heading naming a plan for the coming year is a target even
+# when it says 工作 (…工作思路).
 _KINDS: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
     (
         "background",
@@ -37,15 +38,15 @@ _KINDS: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "target",
-        re.compile(
-            r"目标|计划|思路|打算|安排|任务|重点|预期|展望|举措|措施|\d{4}年.*工作(?:要点)?$"
-        ),
-    ),
-    (
         "actual",
         re.compile(
             r"总结|完成情况|成效|成果|成绩|执行情况|评价结论|自评|回顾|取得|开展情况"
+        ),
+    ),
+    (
+        "target",
+        re.compile(
+            r"目标|计划|思路|打算|安排|任务|重点|预期|展望|举措|措施|\d{4}年.*工作(?:要点)?$"
         ),
     ),
 )
