@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import replace
 from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -107,6 +108,11 @@ def main(
     )
 
 
+def _given(**options: Any) -> dict[str, Any]:
+    """The options given on the command line (the rest keep their defaults)."""
+    return {name: value for name, value in options.items() if value is not None}
+
+
 @app.command()
 def extract(
     inputs: Annotated[
@@ -161,27 +167,53 @@ def extract(
         ),
     ] = False,
     max_seconds: Annotated[
-        float, typer.Option(min=0.001, help="Wall-time limit per document, seconds.")
-    ] = 900.0,
+        float | None,
+        typer.Option(
+            min=0.001, help="Wall-time limit per document, s [900].", show_default=False
+        ),
+    ] = None,
     max_memory_mb: Annotated[
-        int, typer.Option(min=1, help="Memory limit per worker process, MB.")
-    ] = 2048,
+        int | None,
+        typer.Option(
+            min=1,
+            help="Memory limit per worker process, MB [2048].",
+            show_default=False,
+        ),
+    ] = None,
     max_pages: Annotated[
-        int, typer.Option(min=1, help="Pages of a PDF or frames of a TIFF.")
-    ] = 2000,
+        int | None,
+        typer.Option(
+            min=1, help="Pages of a PDF or frames of a TIFF [2000].", show_default=False
+        ),
+    ] = None,
     max_page_pixels: Annotated[
-        int, typer.Option(min=1, help="Pixels of one page rendered for OCR.")
-    ] = 100_000_000,
+        int | None,
+        typer.Option(
+            min=1, help="Pixels of one page rendered for OCR [1e8].", show_default=False
+        ),
+    ] = None,
     max_member_bytes: Annotated[
-        int,
-        typer.Option(min=1, help="Inflated bytes of one DOCX/XLSX archive member."),
-    ] = 256 * 1024 * 1024,
+        int | None,
+        typer.Option(
+            min=1,
+            help="Inflated bytes of one DOCX/XLSX member [256 MiB].",
+            show_default=False,
+        ),
+    ] = None,
     max_sheet_rows: Annotated[
-        int, typer.Option(min=1, help="Rows of one sheet or table.")
-    ] = 200_000,
+        int | None,
+        typer.Option(
+            min=1, help="Rows of one sheet or table [200000].", show_default=False
+        ),
+    ] = None,
     max_line_chars: Annotated[
-        int, typer.Option(min=1, help="Characters of one line or paragraph.")
-    ] = 200_000,
+        int | None,
+        typer.Option(
+            min=1,
+            help="Characters of one line or paragraph [30000].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Extract indicators and amounts from INPUTS into --out.
 
@@ -198,15 +230,21 @@ def extract(
     console = _stderr()
     if overwrite and resume:
         raise typer.BadParameter("use --overwrite or --resume, not both")
-    read_limits = ReadLimits(
-        max_pages=max_pages,
-        max_page_pixels=max_page_pixels,
-        max_member_bytes=max_member_bytes,
-        max_sheet_rows=max_sheet_rows,
-        max_line_chars=max_line_chars,
+    read_limits = replace(
+        ReadLimits(),
+        **_given(
+            max_pages=max_pages,
+            max_page_pixels=max_page_pixels,
+            max_member_bytes=max_member_bytes,
+            max_sheet_rows=max_sheet_rows,
+            max_line_chars=max_line_chars,
+        ),
     )
     options = ExtractOptions(ocr=ocr.value, use_model=not no_model, limits=read_limits)
-    limits = WorkerLimits(max_seconds=max_seconds, max_memory_mb=max_memory_mb)
+    limits = replace(
+        WorkerLimits(),
+        **_given(max_seconds=max_seconds, max_memory_mb=max_memory_mb),
+    )
     try:
         part = Shard.parse(shard) if shard is not None else None
     except ValueError as error:

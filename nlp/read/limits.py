@@ -47,7 +47,7 @@ class ReadLimits:
     max_page_pixels: int = 100_000_000
     max_member_bytes: int = 256 * MIB
     max_sheet_rows: int = 200_000
-    max_line_chars: int = 200_000
+    max_line_chars: int = 30_000
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
