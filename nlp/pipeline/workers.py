@@ -58,7 +58,7 @@ class WorkerLimits:
         max_memory_mb: resident memory of the worker process (models included).
     """
 
-    max_seconds: float = 900.0
+    max_seconds: float = 3600.0
     max_memory_mb: int = 2048
 
     def __post_init__(self) -> None:
