@@ -169,7 +169,9 @@ def extract(
     max_seconds: Annotated[
         float | None,
         typer.Option(
-            min=0.001, help="Wall-time limit per document, s [3600].", show_default=False
+            min=0.001,
+            help="Wall-time limit per document, s [3600].",
+            show_default=False,
         ),
     ] = None,
     max_memory_mb: Annotated[
