@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import replace
 from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -36,6 +37,7 @@ def _register_subcommands() -> None:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 REPORT_WIDTH = 120
 
 
@@ -106,6 +108,11 @@ def main(
     )
 
 
+def _given(**options: Any) -> dict[str, Any]:
+    """The options given on the command line (the rest keep their defaults)."""
+    return {name: value for name, value in options.items() if value is not None}
+
+
 @app.command()
 def extract(
     inputs: Annotated[
@@ -147,16 +154,99 @@ def extract(
             show_default=False,
         ),
     ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace an earlier run's output in --out."),
+    ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Finish an earlier run into --out: documents it finished (same "
+            "content) are kept, the rest are extracted.",
+        ),
+    ] = False,
+    max_seconds: Annotated[
+        float | None,
+        typer.Option(
+            min=0.001,
+            help="Wall-time limit per document, s [3600].",
+            show_default=False,
+        ),
+    ] = None,
+    max_memory_mb: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Memory limit per worker process, MB [2048].",
+            show_default=False,
+        ),
+    ] = None,
+    max_pages: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Pages of a PDF or frames of a TIFF [2000].", show_default=False
+        ),
+    ] = None,
+    max_page_pixels: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Pixels of one page rendered for OCR [1e8].", show_default=False
+        ),
+    ] = None,
+    max_member_bytes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Inflated bytes of one DOCX/XLSX member [256 MiB].",
+            show_default=False,
+        ),
+    ] = None,
+    max_sheet_rows: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Rows of one sheet or table [200000].", show_default=False
+        ),
+    ] = None,
+    max_line_chars: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Characters of one line or paragraph [30000].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Extract indicators and amounts from INPUTS into --out.
 
-    Writes indicators, amounts and documents tables. Exit code 0 when every
-    document was extracted (unsupported files are skipped), 1 when some failed.
+    Writes indicators, amounts and documents tables, then manifest.json. Exit
+    code 0 when every document was extracted (unsupported files are skipped),
+    1 when some failed, 2 on a usage error (including a non-empty --out without
+    --overwrite or --resume), 130 when interrupted (resume with --resume).
     """
     from nlp.pipeline import ExtractOptions, Shard, run_batch
+    from nlp.pipeline.batch import OutputExistsError
+    from nlp.pipeline.workers import WorkerLimits
+    from nlp.read.limits import ReadLimits
 
     console = _stderr()
-    options = ExtractOptions(ocr=ocr.value, use_model=not no_model)
+    if overwrite and resume:
+        raise typer.BadParameter("use --overwrite or --resume, not both")
+    read_limits = replace(
+        ReadLimits(),
+        **_given(
+            max_pages=max_pages,
+            max_page_pixels=max_page_pixels,
+            max_member_bytes=max_member_bytes,
+            max_sheet_rows=max_sheet_rows,
+            max_line_chars=max_line_chars,
+        ),
+    )
+    options = ExtractOptions(ocr=ocr.value, use_model=not no_model, limits=read_limits)
+    limits = replace(
+        WorkerLimits(),
+        **_given(max_seconds=max_seconds, max_memory_mb=max_memory_mb),
+    )
     try:
         part = Shard.parse(shard) if shard is not None else None
     except ValueError as error:
@@ -170,13 +260,22 @@ def extract(
             options=options,
             progress=not quiet and sys.stderr.isatty(),
             shard=part,
+            mode="overwrite" if overwrite else "resume" if resume else "new",
+            limits=limits,
         )
-    except FileNotFoundError as exc:  # an input vanished after argument checks
+    except (FileNotFoundError, OutputExistsError) as exc:
         _error(exc)
         raise typer.Exit(EXIT_USAGE) from exc
+    except KeyboardInterrupt as exc:
+        _error(f"interrupted; finish the run with --resume --out {out}")
+        raise typer.Exit(EXIT_INTERRUPTED) from exc
     if not quiet:
+        resumed = f" ({summary.resumed} kept from the earlier run)" * bool(
+            summary.resumed
+        )
         console.print(
-            f"{summary.documents} documents: {summary.ok} ok, {summary.error} error, "
+            f"{summary.documents} documents: {summary.ok} ok{resumed}, "
+            f"{summary.error} error, "
             f"{summary.skipped} skipped; {summary.indicators} indicators, "
             f"{summary.amounts} amounts; {summary.seconds:.1f} s → {out}",
             markup=False,

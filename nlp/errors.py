@@ -20,6 +20,28 @@ class UnsupportedFormatError(ReadError):
     """No reader handles this file's extension or content."""
 
 
+class LimitError(ReadError):
+    """An input is over one of the per-document limits (pages, pixels, bytes ...).
+
+    The message names the file, the limit (its option name) and its value, so a
+    data engineer knows which setting to raise for a document that is really
+    that large.
+
+    Attributes:
+        limit: the limit's name, as in :class:`nlp.read.limits.ReadLimits`.
+        value: the limit's value.
+    """
+
+    def __init__(self, message: str, limit: str = "", value: object = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.value = value
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keep the attributes when a worker process sends the error back.
+        return (type(self), (str(self), self.limit, self.value))
+
+
 class ParseError(ZhibiaoError, ValueError):
     """A string (target, amount) cannot be parsed."""
 

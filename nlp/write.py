@@ -4,12 +4,23 @@
 ``documents``, as JSON Lines (``.jsonl``), Parquet (``.parquet``) or CSV (``.csv``).
 Records are written exactly as their ``to_dict()`` gives them (CONTRACT.md).
 
-Atomicity: each table is written to ``<file>.partial`` in the output folder and
-renamed to its final name only when the writer closes without an exception, so a
-file with a final name is always complete. After an exception or interruption the
-``.partial`` files are kept (JSON Lines is flushed after every document, so they
-show how far the run got) and the final names are left untouched; a later run
-overwrites them.
+Atomicity and the manifest: while a run goes on, every table is written as JSON
+Lines to ``<table>.jsonl.partial`` (whatever the output format), flushed after
+each document, and a journal ``manifest.jsonl.partial`` gets one line per
+finished document (its name, content hash, status and where its rows end). When
+the writer closes without an exception the tables get their final names
+(converted to Parquet or CSV first when asked) and ``manifest.json`` is written
+last, listing each table with its sha256, byte size and record count and each
+input with its sha256 and status. A folder is finished only when its manifest
+says so and every file matches its hash (:func:`verify_manifest`); after an
+interruption the partial files and the journal are kept, so ``--resume`` can go
+on from the last finished document (:mod:`nlp.pipeline.resume`).
+
+File names that are not valid UTF-8 reach the writer decoded with surrogate
+escapes (``os.fsdecode``): JSON Lines keeps them as ``\\udcNN`` escapes (valid
+UTF-8 JSON that ``json.loads`` turns back into the same string, and
+``os.fsencode`` into the original bytes); Parquet and CSV, whose text must be
+valid Unicode, write each such byte as the four characters ``\\xNN``.
 
 Formats:
 
@@ -29,9 +40,11 @@ Formats:
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -51,6 +64,13 @@ FORMATS: tuple[OutputFormat, ...] = ("jsonl", "parquet", "csv")
 TABLES: tuple[TableName, ...] = ("indicators", "amounts", "documents")
 PARTIAL_SUFFIX = ".partial"
 PARQUET_ROW_GROUP = 10_000
+MANIFEST_NAME = "manifest.json"
+JOURNAL_NAME = "manifest.jsonl.partial"
+PREVIOUS_MANIFEST_NAME = "manifest.previous.json"
+MANIFEST_VERSION = 1
+# Characters that only file names decoded with surrogate escapes carry.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 # Column kinds for CSV: how a cell is written and read back.
 #   str: text, never null; str?: text or null (empty cell); int?/float: numbers;
@@ -178,7 +198,15 @@ class _JsonlSink:
         self._handle = path.open("w", encoding="utf-8", newline="\n")
 
     def write(self, row: dict[str, Any]) -> None:
-        self._handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._handle.write(json_line(row))
+
+    def write_line(self, line: str) -> None:
+        self._handle.write(line)
+
+    def tell(self) -> int:
+        """Bytes written so far (the handle is flushed first)."""
+        self._handle.flush()
+        return self._handle.buffer.tell()
 
     def flush(self) -> None:
         self._handle.flush()
@@ -255,23 +283,33 @@ def _csv_cell(value: Any, kind: ColumnKind) -> str:
 class RecordWriter:
     """Writes indicators, amounts and documents tables into an output folder.
 
-    Use as a context manager; files get their final names only on a clean exit.
+    Use as a context manager; files get their final names, and the folder its
+    manifest, only on a clean exit (see the module docstring).
 
     Args:
         out_dir: the output folder, created when missing.
         fmt: "jsonl", "parquet" or "csv".
+        run: facts about the run recorded in the manifest (options, limits).
 
     Raises:
         ValueError: unknown ``fmt``.
     """
 
-    def __init__(self, out_dir: Path, fmt: OutputFormat = "jsonl") -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        fmt: OutputFormat = "jsonl",
+        run: dict[str, Any] | None = None,
+    ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown output format {fmt!r} (use one of {FORMATS})")
         self.out_dir = Path(out_dir)
         self.fmt = fmt
+        self.run = dict(run or {})
         self.counts: dict[TableName, int] = dict.fromkeys(TABLES, 0)
-        self._sinks: dict[TableName, _Sink] = {}
+        self._sinks: dict[TableName, _JsonlSink] = {}
+        self._journal: Any = None
+        self._inputs: list[dict[str, Any]] = []
 
     @property
     def paths(self) -> dict[TableName, Path]:
@@ -279,15 +317,17 @@ class RecordWriter:
         return {t: table_path(self.out_dir, t, self.fmt) for t in TABLES}
 
     def _partial(self, table: TableName) -> Path:
-        final = table_path(self.out_dir, table, self.fmt)
-        return final.with_name(final.name + PARTIAL_SUFFIX)
+        return work_path(self.out_dir, table)
 
     def __enter__(self) -> RecordWriter:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        sink_cls = _SINKS[self.fmt]
         try:
             for table in TABLES:
-                self._sinks[table] = sink_cls(self._partial(table), table)
+                self._sinks[table] = _JsonlSink(self._partial(table), table)
+            self._journal = (self.out_dir / JOURNAL_NAME).open(
+                "w", encoding="utf-8", newline="\n"
+            )
+            self._journal.write(json_line({"format": self.fmt, "run": self.run}))
         except BaseException:
             self._close_sinks()
             raise
@@ -301,19 +341,38 @@ class RecordWriter:
         """Append one amount."""
         self._write("amounts", record.to_dict())
 
-    def write_document(self, record: DocumentRecord) -> None:
-        """Append one document outcome and flush, so progress is on disk."""
+    def write_document(self, record: DocumentRecord, sha256: str = "") -> None:
+        """Append one document outcome, flush, and note it in the journal."""
         self._write("documents", record.to_dict())
-        for sink in self._sinks.values():
-            sink.flush()
+        self._finish_document(record.doc, sha256, record.status)
 
-    def write(self, result: Result) -> None:
-        """Append a document's indicators, amounts and outcome."""
+    def write(self, result: Result, sha256: str = "") -> None:
+        """Append a document's indicators, amounts and outcome.
+
+        Args:
+            result: the document's records.
+            sha256: the input's content hash, for the manifest and ``--resume``.
+        """
         for indicator in result.indicators:
             self.write_indicator(indicator)
         for amount in result.amounts:
             self.write_amount(amount)
-        self.write_document(result.document)
+        self.write_document(result.document, sha256)
+
+    def write_lines(self, doc: str, sha256: str, status: str, lines: RowLines) -> None:
+        """Append a document's rows already written as JSON lines (a resumed run).
+
+        Args:
+            doc: the document's name.
+            sha256: its content hash.
+            status: its status.
+            lines: its JSON lines per table, each ending in a line break.
+        """
+        for table in TABLES:
+            for line in lines.get(table, ()):
+                self._sinks[table].write_line(line)
+                self.counts[table] += 1
+        self._finish_document(doc, sha256, status)
 
     def _write(self, table: TableName, row: dict[str, Any]) -> None:
         if table not in self._sinks:
@@ -321,14 +380,27 @@ class RecordWriter:
         self._sinks[table].write(row)
         self.counts[table] += 1
 
+    def _finish_document(self, doc: str, sha256: str, status: str) -> None:
+        """Flush the tables, then journal the document: it is now on disk."""
+        for sink in self._sinks.values():
+            sink.flush()
+        entry = {"doc": doc, "sha256": sha256, "status": status}
+        ends = {t: self._sinks[t].tell() for t in TABLES}
+        self._journal.write(json_line({**entry, "ends": ends}))
+        self._journal.flush()
+        self._inputs.append(entry)
+
     def _close_sinks(self) -> None:
-        """Close every open sink, even when one fails."""
+        """Close every open file, even when one fails."""
         sinks, self._sinks = self._sinks, {}
         for table, sink in sinks.items():
             try:
                 sink.close()
             except Exception:
                 logger.exception("could not close %s", self._partial(table))
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
 
     def __exit__(
         self,
@@ -336,20 +408,176 @@ class RecordWriter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._close_sinks()
         if exc_type is not None:
-            self._close_sinks()
             logger.warning(
                 "run interrupted; incomplete output left as *%s in %s",
                 PARTIAL_SUFFIX,
                 self.out_dir,
             )
             return
-        for sink in self._sinks.values():
-            sink.close()
-        self._sinks = {}
-        # documents last: its final name marks a finished run.
+        files = {}
         for table in TABLES:
-            os.replace(self._partial(table), table_path(self.out_dir, table, self.fmt))
+            final = table_path(self.out_dir, table, self.fmt)
+            _finish_table(self._partial(table), final, table, self.fmt)
+            files[final.name] = _file_entry(final, self.counts[table])
+        write_manifest(self.out_dir, self.fmt, files, self._inputs, self.run)
+        for name in (JOURNAL_NAME, PREVIOUS_MANIFEST_NAME):
+            (self.out_dir / name).unlink(missing_ok=True)
+        for table in TABLES:
+            self._partial(table).unlink(missing_ok=True)
+
+
+RowLines = dict[str, list[str]]
+
+
+def work_path(out_dir: Path, table: TableName) -> Path:
+    """Where a table is written while a run goes on (JSON Lines, any format)."""
+    return out_dir / f"{table}.jsonl{PARTIAL_SUFFIX}"
+
+
+def _finish_table(work: Path, final: Path, table: TableName, fmt: OutputFormat) -> None:
+    """Give a finished table its final name, converting it from JSON Lines."""
+    if fmt == "jsonl":
+        os.replace(work, final)
+        return
+    converted = final.with_name(final.name + PARTIAL_SUFFIX)
+    sink = _SINKS[fmt](converted, table)
+    try:
+        with work.open(encoding="utf-8") as handle:
+            for line in handle:
+                sink.write(_unicode_safe(json.loads(line)))
+    finally:
+        sink.close()
+    os.replace(converted, final)
+
+
+def json_line(row: dict[str, Any]) -> str:
+    """One JSON Lines line: UTF-8 text, surrogate-escaped bytes as ``\\udcNN``."""
+    text = json.dumps(row, ensure_ascii=False)
+    if _SURROGATE.search(text):
+        # Only inside strings; a JSON escape keeps the file valid UTF-8.
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text + "\n"
+
+
+def bytes_escaped(text: str) -> str:
+    """``text`` with each surrogate-escaped byte written as ``\\xNN``."""
+    return _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+
+
+def _unicode_safe(value: Any) -> Any:
+    """A record with every surrogate-escaped byte in its strings as ``\\xNN``."""
+    if isinstance(value, str):
+        return bytes_escaped(value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {key: _unicode_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unicode_safe(item) for item in value]
+    return value
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _file_entry(path: Path, records: int) -> dict[str, Any]:
+    return {
+        "sha256": file_sha256(path),
+        "bytes": path.stat().st_size,
+        "records": records,
+    }
+
+
+def write_manifest(
+    out_dir: Path,
+    fmt: OutputFormat,
+    files: dict[str, dict[str, Any]],
+    inputs: list[dict[str, Any]],
+    run: dict[str, Any],
+) -> Path:
+    """Write ``manifest.json`` atomically; it marks the folder as finished.
+
+    Args:
+        out_dir: the output folder.
+        fmt: the tables' format.
+        files: per table file name, its sha256, bytes and records.
+        inputs: per input, its ``doc``, ``sha256`` and ``status``.
+        run: facts about the run (options, limits).
+
+    Returns:
+        The manifest's path.
+    """
+    manifest = {
+        "zhibiao_manifest": MANIFEST_VERSION,
+        "complete": True,
+        "format": fmt,
+        "files": files,
+        "inputs": inputs,
+        "run": run,
+    }
+    path = out_dir / MANIFEST_NAME
+    temporary = path.with_name(path.name + PARTIAL_SUFFIX)
+    with temporary.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(json_line(manifest))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    return path
+
+
+def verify_manifest(out_dir: Path, name: str = MANIFEST_NAME) -> dict[str, Any] | None:
+    """The folder's manifest when it is complete and every file matches it.
+
+    A reader should trust an output folder only when this returns a manifest:
+    a folder without one, or whose files differ from it, was interrupted or
+    changed since.
+
+    Args:
+        out_dir: the output folder.
+        name: the manifest's file name.
+
+    Returns:
+        The manifest as a dict, or None.
+    """
+    path = Path(out_dir) / name
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("complete") is not True:
+        return None
+    for file_name, entry in manifest.get("files", {}).items():
+        table = Path(out_dir) / file_name
+        if not table.is_file() or table.stat().st_size != entry.get("bytes"):
+            return None
+        if file_sha256(table) != entry.get("sha256"):
+            return None
+    return manifest
+
+
+def output_names(out_dir: Path) -> list[Path]:
+    """Files in ``out_dir`` that a run writes: tables, partial files, manifests."""
+    names = {MANIFEST_NAME, JOURNAL_NAME, PREVIOUS_MANIFEST_NAME}
+    names.add(MANIFEST_NAME + PARTIAL_SUFFIX)
+    for table in TABLES:
+        for fmt in FORMATS:
+            names.add(f"{table}.{fmt}")
+            names.add(f"{table}.{fmt}{PARTIAL_SUFFIX}")
+    return sorted(p for p in Path(out_dir).iterdir() if p.name in names)
+
+
+def clear_output(out_dir: Path) -> None:
+    """Remove an earlier run's files, the manifest first (the folder stops
+    looking finished before anything else goes)."""
+    (Path(out_dir) / MANIFEST_NAME).unlink(missing_ok=True)
+    for path in output_names(out_dir):
+        path.unlink(missing_ok=True)
 
 
 def read_records(path: Path) -> Iterator[dict[str, Any]]:

@@ -113,7 +113,8 @@ def test_extract_other_formats(tmp_path: Path, fmt: str) -> None:
     rows = list(read_records(out / f"indicators.{fmt}"))
     assert rows and {r["doc"] for r in rows} == {"good.txt"}
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        f"{t}.{fmt}" for t in ("amounts", "documents", "indicators")
+        [f"{t}.{fmt}" for t in ("amounts", "documents", "indicators")]
+        + ["manifest.json"]
     )
 
 

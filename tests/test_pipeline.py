@@ -15,6 +15,7 @@ from helpers import GOOD_TEXT, write
 
 from nlp.errors import ParseError
 from nlp.pipeline import (
+    BatchParams,
     ExtractOptions,
     TimeRecorder,
     collect_inputs,
@@ -179,7 +180,10 @@ def test_unexpected_exception_becomes_internal_error_record(
     with caplog.at_level(logging.ERROR, logger="nlp.pipeline"):
         result = extract_file(path, "a.txt")
     assert result.document.status == "error"
-    assert result.document.error == f"{path}: internal error: RuntimeError: boom"
+    assert result.document.error == (
+        f"{path}: internal error while assembling indicators and amounts: "
+        "RuntimeError: boom"
+    )
     assert result.document.format == "text"
     assert [name for name, _ in result.document.timings][:1] == ["read"]
     assert "assemble" in dict(result.document.timings)
@@ -311,13 +315,13 @@ def test_batch_keeps_memory_flat_by_streaming(
 
     real_write = pipeline_batch.RecordWriter.write_document
 
-    def traced_write(self: Any, record: DocumentRecord) -> None:
+    def traced_write(self: Any, record: DocumentRecord, sha256: str = "") -> None:
         events.append(f"write {record.doc}")
-        real_write(self, record)
+        real_write(self, record, sha256)
 
     monkeypatch.setattr(pipeline_batch, "extract_file", traced_extract)
     monkeypatch.setattr(pipeline_batch.RecordWriter, "write_document", traced_write)
-    run_batch([root], tmp_path / "out")
+    run_batch([root], tmp_path / "out", params=BatchParams(isolate=False))
     assert events == [
         f"{verb} d{i}.txt" for i in range(3) for verb in ("extract", "write")
     ]

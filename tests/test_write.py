@@ -18,7 +18,13 @@ from nlp.records import (
     Source,
     Target,
 )
-from nlp.write import TABLES, RecordWriter, parquet_schema, read_records
+from nlp.write import (
+    TABLES,
+    RecordWriter,
+    parquet_schema,
+    read_records,
+    verify_manifest,
+)
 
 
 def _results() -> list[Result]:
@@ -186,7 +192,10 @@ def test_exception_mid_run_leaves_no_complete_looking_file(
         raise RuntimeError("disk on fire")
     for table in TABLES:
         assert not (tmp_path / f"{table}.{fmt}").exists()
-        assert (tmp_path / f"{table}.{fmt}.partial").exists()
+        # Work files are JSON Lines whatever the format, so a run can resume.
+        assert (tmp_path / f"{table}.jsonl.partial").exists()
+    assert not (tmp_path / "manifest.json").exists()
+    assert verify_manifest(tmp_path) is None
 
 
 def test_interrupted_jsonl_keeps_the_finished_documents_in_partial(

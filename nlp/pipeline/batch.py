@@ -1,88 +1,122 @@
 """Batch runs: documents in worker processes, results streamed to the writers.
 
-:func:`run_batch` expands the inputs, runs documents in worker processes when
-asked, and streams each result to a :class:`~nlp.write.RecordWriter` as it is ready.
+:func:`run_batch` expands the inputs, runs each document in a worker process
+under the time and memory limits (:mod:`nlp.pipeline.workers`), and streams each
+result to a :class:`~nlp.write.RecordWriter` as it is ready.
 
 Batch output is in input order: at most :attr:`BatchParams.window_per_worker`
 documents per worker are in flight, and finished results wait only for the
 documents submitted before them, so memory stays flat however many inputs there are,
 and runs with one or many workers write the same records in the same order.
+
+The output folder: a run refuses a folder that is not empty unless told to
+overwrite it (an earlier run's files are removed, its manifest first) or to
+resume (documents an earlier run finished, with the same content hash, are copied
+instead of extracted again; :mod:`nlp.pipeline.resume`). SIGTERM stops a run like
+Ctrl-C: workers are stopped and the partial files and journal stay, so the run
+can be resumed.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
+import os
+import signal
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any, Literal
 
-from nlp.pipeline.document import _stage_functions, extract_file
+from nlp.pipeline.document import extract_file
 from nlp.pipeline.inputs import Shard, collect_inputs
 from nlp.pipeline.options import BatchParams, BatchSummary, ExtractOptions
+from nlp.pipeline.resume import finished_documents
+from nlp.pipeline.workers import WorkerLimits, WorkerPool
 from nlp.read import supported_extensions
-from nlp.records import DocumentRecord, Result
-from nlp.write import OutputFormat, RecordWriter
+from nlp.records import Result
+from nlp.write import (
+    MANIFEST_NAME,
+    PREVIOUS_MANIFEST_NAME,
+    OutputFormat,
+    RecordWriter,
+    RowLines,
+    clear_output,
+    file_sha256,
+)
 
 logger = logging.getLogger(__name__)
 
-
-def _warm_up() -> None:
-    """Import the stages when a worker starts, so models load once per process."""
-    _stage_functions()
+OutputMode = Literal["new", "overwrite", "resume"]
 
 
-def _extract_item(item: tuple[Path, str], options: ExtractOptions) -> Result:
-    """Worker entry point: one ``(path, doc)`` pair."""
-    path, doc = item
-    return extract_file(path, doc, options)
+class OutputExistsError(FileExistsError):
+    """The output folder holds files and neither overwrite nor resume was asked."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) stopped the run; its partial output can be resumed."""
 
 
 def _serial_results(
     items: Sequence[tuple[Path, str]], options: ExtractOptions
 ) -> Iterator[Result]:
-    for item in items:
-        yield _extract_item(item, options)
+    for path, doc in items:
+        yield extract_file(path, doc, options)
 
 
-def _parallel_results(
-    items: Sequence[tuple[Path, str]],
-    options: ExtractOptions,
-    workers: int,
-    params: BatchParams,
-) -> Iterator[Result]:
-    """Results in input order from a process pool, with bounded look-ahead."""
-    context = multiprocessing.get_context(params.start_method)
-    window = max(1, workers * params.window_per_worker)
-    pending: deque[tuple[tuple[Path, str], Future[Result]]] = deque()
-    todo = iter(items)
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_warm_up
-    ) as pool:
-        try:
-            for item in todo:
-                pending.append((item, pool.submit(_extract_item, item, options)))
-                if len(pending) >= window:
-                    yield _collect(*pending.popleft())
-            while pending:
-                yield _collect(*pending.popleft())
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
-def _collect(item: tuple[Path, str], future: Future[Result]) -> Result:
-    """A worker's result; a crashed worker becomes an error record, not a crash."""
-    path, doc = item
+def _content_hash(path: Path) -> str:
+    """The input's sha256, or "" when it cannot be read (its record says why)."""
     try:
-        return future.result()
-    except Exception as exc:  # BrokenProcessPool, pickling errors
-        logger.exception("%s: worker failed", path)
-        message = f"{path}: internal error: {type(exc).__name__}: {exc}"
-        return Result(DocumentRecord(doc=doc, status="error", error=message))
+        return file_sha256(path)
+    except OSError:
+        return ""
+
+
+def prepare_output(out_dir: Path, mode: OutputMode) -> None:
+    """Check the output folder against the mode; clear it for "overwrite".
+
+    Raises:
+        OutputExistsError: the folder holds files and ``mode`` is "new".
+    """
+    if not out_dir.is_dir() or not any(out_dir.iterdir()):
+        return
+    if mode == "new":
+        raise OutputExistsError(
+            f"{out_dir}: output folder is not empty; use --overwrite to replace "
+            "its contents or --resume to finish an earlier run"
+        )
+    if mode == "overwrite":
+        clear_output(out_dir)
+
+
+def _set_aside_manifest(out_dir: Path) -> None:
+    """Keep a finished run's manifest under another name while resuming.
+
+    The folder stops looking finished; the earlier tables stay usable (checked
+    against that manifest) until the new ones replace them.
+    """
+    manifest = out_dir / MANIFEST_NAME
+    if manifest.is_file():
+        os.replace(manifest, out_dir / PREVIOUS_MANIFEST_NAME)
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into :class:`RunInterrupted` in the main thread for the run."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise RunInterrupted(f"stopped by {signal.Signals(signum).name}")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_batch(
@@ -94,6 +128,8 @@ def run_batch(
     progress: bool = False,
     params: BatchParams | None = None,
     shard: Shard | None = None,
+    mode: OutputMode = "new",
+    limits: WorkerLimits | None = None,
 ) -> BatchSummary:
     """Extract every input and write the records to ``out_dir``.
 
@@ -101,42 +137,92 @@ def run_batch(
         inputs: files and folders (see :func:`collect_inputs`).
         out_dir: output folder.
         fmt: "jsonl", "parquet" or "csv".
-        workers: worker processes; 1 runs in this process.
-        options: extraction options.
+        workers: worker processes.
+        options: extraction options (with the reading limits).
         progress: show a progress bar on standard error.
-        params: batch tuning.
+        params: batch tuning; ``params.isolate=False`` runs documents in this
+            process, without time or memory limits.
         shard: run only this shard's documents (see :class:`Shard`).
+        mode: "new" (the folder must be empty or missing), "overwrite" or
+            "resume".
+        limits: time and memory per document.
 
     Returns:
         Counts of documents by status and of records written.
 
     Raises:
         FileNotFoundError: an input does not exist.
+        OutputExistsError: ``out_dir`` is not empty and ``mode`` is "new".
+        RunInterrupted: SIGTERM stopped the run (partial output kept).
     """
     options = options or ExtractOptions()
     params = params or BatchParams()
+    limits = limits or WorkerLimits()
     start = time.perf_counter()
+    out_dir = Path(out_dir)
     items = collect_inputs(inputs, shard)
     if not items:
         logger.warning(
             "no input files found (supported: %s)", " ".join(supported_extensions())
         )
-    summary = BatchSummary()
-    if workers > 1 and len(items) > 1:
-        results = _parallel_results(items, options, min(workers, len(items)), params)
-    else:
-        results = _serial_results(items, options)
+    prepare_output(out_dir, mode)
+    hashes = {doc: _content_hash(path) for path, doc in items}
+    carried = finished_documents(out_dir, hashes) if mode == "resume" else {}
+    _set_aside_manifest(out_dir)
+    todo = [item for item in items if item[1] not in carried]
+    summary = BatchSummary(resumed=len(items) - len(todo))
+    run = {"options": options.to_dict(), "limits": limits.to_dict()}
     with (
-        closing(results),
-        RecordWriter(out_dir, fmt) as writer,
+        _stop_on_sigterm(),
+        closing(_results(todo, options, workers, params, limits)) as results,
+        RecordWriter(out_dir, fmt, run) as writer,
         _progress(len(items), progress) as tick,
     ):
-        for result in results:
-            writer.write(result)
-            summary.add(result)
-            tick(result.document.doc)
+        for _, doc in items:
+            if doc in carried:
+                _write_carried(writer, doc, hashes[doc], carried.pop(doc), summary)
+            else:
+                result = next(results)
+                writer.write(result, hashes[doc])
+                summary.add(result)
+            tick(doc)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _results(
+    todo: Sequence[tuple[Path, str]],
+    options: ExtractOptions,
+    workers: int,
+    params: BatchParams,
+    limits: WorkerLimits,
+) -> Iterator[Result]:
+    """The results of ``todo`` in order, from workers or from this process."""
+    if not params.isolate or not todo:
+        yield from _serial_results(todo, options)
+        return
+    pool = WorkerPool(
+        min(workers, len(todo)),
+        options,
+        limits,
+        params.start_method,
+        params.window_per_worker,
+    )
+    yield from pool.results(todo)
+
+
+def _write_carried(
+    writer: RecordWriter,
+    doc: str,
+    sha256: str,
+    lines: RowLines,
+    summary: BatchSummary,
+) -> None:
+    """Copy a document an earlier run finished."""
+    writer.write_lines(doc, sha256, "ok", lines)
+    summary.ok += 1
+    summary.indicators += len(lines["indicators"])
+    summary.amounts += len(lines["amounts"])
 
 
 @contextmanager

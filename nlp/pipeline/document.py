@@ -18,6 +18,7 @@ from nlp.document import Document
 from nlp.errors import UnsupportedFormatError, ZhibiaoError
 from nlp.pipeline.options import ExtractOptions, TimeRecorder
 from nlp.read import read_document
+from nlp.read.limits import reading_limits
 from nlp.records import DocumentRecord, Result
 
 logger = logging.getLogger(__name__)
@@ -73,10 +74,22 @@ def _run_stages(
         logger.debug("%s failed", label, exc_info=True)
         message = _name_file(str(exc), label, names)
         return _failure(doc, "error", message, start, timer, document)
+    except MemoryError:
+        logger.error("%s: out of memory", label)
+        limit = f"max_memory_mb={_MEMORY_LIMIT_MB[0]}" if _MEMORY_LIMIT_MB else ""
+        message = (
+            f"{label}: ran out of memory while {_stage_words(timer)} "
+            f"(over the limit {limit or 'max_memory_mb'}; raise it with "
+            "--max-memory-mb)"
+        )
+        return _failure(doc, "error", message, start, timer, document)
     except Exception as exc:
         logger.exception("%s: internal error", label)
-        message = f"{label}: internal error: {type(exc).__name__}: {exc}"
+        message = _internal_error(label, timer, exc)
         return _failure(doc, "error", message, start, timer, document)
+    replaced = _replaced_characters(document)
+    if replaced:
+        checks = (*checks, ("undecodable-bytes", replaced))
     record = DocumentRecord(
         doc=doc,
         status="ok",
@@ -90,6 +103,52 @@ def _run_stages(
         amounts=len(amounts),
     )
     return Result(document=record, indicators=tuple(indicators), amounts=tuple(amounts))
+
+
+# The memory limit of this process, when a worker process set one.
+_MEMORY_LIMIT_MB: list[int] = []
+
+
+def set_memory_limit(megabytes: int) -> None:
+    """Record this process's memory limit, for the out-of-memory message."""
+    _MEMORY_LIMIT_MB[:] = [megabytes]
+
+
+# What each stage does, for messages that say what failed in words.
+STAGE_WORDS = {
+    "read": "reading the file",
+    "tables": "recovering tables",
+    "assemble": "assembling indicators and amounts",
+    "check": "checking the records",
+}
+# Longest exception text quoted in an error message.
+MAX_CAUSE_CHARS = 300
+
+
+def _stage_words(timer: TimeRecorder) -> str:
+    """The stage that was running when an exception ended the document."""
+    stage = timer.timings[-1][0] if timer.timings else "read"
+    return STAGE_WORDS.get(stage, stage)
+
+
+def _internal_error(label: str, timer: TimeRecorder, exc: Exception) -> str:
+    """An error message naming the file, the failing stage and the cause."""
+    cause = str(exc)
+    if len(cause) > MAX_CAUSE_CHARS:
+        cause = cause[:MAX_CAUSE_CHARS] + "…"
+    if isinstance(exc, RecursionError):
+        cause = "the input nests too deeply to be read"
+    return (
+        f"{label}: internal error while {_stage_words(timer)}: "
+        f"{type(exc).__name__}: {cause}"
+    )
+
+
+def _replaced_characters(document: Document) -> int:
+    """Bytes a text or HTML reader could not decode (each became U+FFFD)."""
+    if document.format not in ("text", "html"):
+        return 0
+    return document.text.count("\ufffd")
 
 
 def _name_file(message: str, label: str, names: Sequence[str] = ()) -> str:
@@ -138,12 +197,13 @@ def extract_file(path: Path, doc: str, options: ExtractOptions | None = None) ->
     """
     options = options or ExtractOptions()
     path = Path(path)
-    return _run_stages(
-        lambda: read_document(path, name=doc, ocr=options.ocr),
-        doc,
-        str(path),
-        options,
-    )
+    with reading_limits(options.limits):
+        return _run_stages(
+            lambda: read_document(path, name=doc, ocr=options.ocr),
+            doc,
+            str(path),
+            options,
+        )
 
 
 def extract_text(text: str, options: ExtractOptions | None = None) -> Result:

@@ -80,7 +80,9 @@ class Shard:
 
     def holds(self, doc: str) -> bool:
         """Whether the document named ``doc`` belongs to this shard."""
-        return zlib.crc32(doc.encode("utf-8")) % self.count == self.index - 1
+        # surrogateescape: names that are not UTF-8 hash by their own bytes.
+        encoded = doc.encode("utf-8", "surrogateescape")
+        return zlib.crc32(encoded) % self.count == self.index - 1
 
 
 def collect_inputs(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
+from nlp.read.limits import DEFAULT_LIMITS, ReadLimits
 from nlp.records import Result
 
 OcrMode = Literal["auto", "always", "never"]
@@ -27,14 +28,24 @@ class ExtractOptions:
         ocr: "auto" (OCR only pages or regions without a text layer), "always"
             or "never".
         use_model: use trained models where a stage has one; False keeps to rules.
+        limits: the largest input the readers accept (pages, pixels, bytes ...).
     """
 
     ocr: OcrMode = "auto"
     use_model: bool = True
+    limits: ReadLimits = DEFAULT_LIMITS
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
             raise ValueError(f"ocr must be one of {OCR_MODES}, not {self.ocr!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options as plain values, for the manifest."""
+        return {
+            "ocr": self.ocr,
+            "use_model": self.use_model,
+            "limits": asdict(self.limits),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +57,14 @@ class BatchParams:
             the oldest unfinished one wait in memory, so this bounds memory.
         start_method: multiprocessing start method for worker processes; "spawn"
             gives each worker a clean interpreter (no forked OCR runtime threads).
+        isolate: run each document in a worker process under the time and
+            memory limits; False runs them in this process, without those
+            limits (for debugging and tests that patch the stages).
     """
 
     window_per_worker: int = 4
     start_method: str = "spawn"
+    isolate: bool = True
 
 
 @dataclass(slots=True)
@@ -63,6 +78,8 @@ class BatchSummary:
         indicators: indicator records written.
         amounts: amount records written.
         seconds: wall time of the batch.
+        resumed: documents copied from an earlier run, not extracted again
+            (counted in ``ok`` as well).
     """
 
     ok: int = 0
@@ -71,6 +88,7 @@ class BatchSummary:
     indicators: int = 0
     amounts: int = 0
     seconds: float = 0.0
+    resumed: int = 0
 
     @property
     def documents(self) -> int:

@@ -25,6 +25,7 @@ from nlp.document import (
     Table,
     TextSource,
 )
+from nlp.read.limits import check_count
 
 BLOCK_SEPARATOR = "\n\n"
 ROW_SEPARATOR = "\n"
@@ -119,6 +120,9 @@ class DocumentBuilder:
         text = text.strip()
         if not text:
             return None
+        check_count(
+            self.name, "characters in one paragraph", len(text), "max_line_chars"
+        )
         start = self._start_block()
         self._append(text)
         prov = Provenance(page, bbox, (start, self._length), source, confidence)

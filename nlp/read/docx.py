@@ -38,6 +38,7 @@ from lxml import etree
 from nlp.document import Document
 from nlp.errors import ReadError
 from nlp.read.base import CellInput, DocumentBuilder
+from nlp.read.limits import check_archive
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def _open(path: Path) -> DocxDocument:
         raise ReadError(f"{path}: file not found")
     if not zipfile.is_zipfile(path):
         raise ReadError(f"{path}: not a valid DOCX (zip) file")
+    check_archive(path, str(path))
     try:
         return open_docx(str(path))
     except (

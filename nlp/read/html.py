@@ -37,6 +37,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from nlp.document import Document
 from nlp.errors import ReadError
 from nlp.read.base import CellInput, DocumentBuilder
+from nlp.read.limits import check_count
+from nlp.read.text.decode import decode_counted
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,9 @@ NON_TEXT_INPUTS = frozenset(
     {"hidden", "submit", "button", "reset", "image", "checkbox", "radio", "file"}
     | {"password"}
 )
+# Tables nested in a heading, caption or table cell deeper than this are read as
+# plain text: no page nests tables that deep, and it bounds the recursion.
+MAX_INLINE_TABLE_DEPTH = 8
 # The HTML standard's limits for colspan and rowspan.
 MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
@@ -108,7 +113,7 @@ class HtmlReader:
             raw = path.read_bytes()
         except OSError as exc:
             raise ReadError(f"{path}: cannot read file: {exc}") from exc
-        html = decode_html(raw)
+        html = decode_html(raw, str(path))
         parser = LexborHTMLParser(html)
         builder = DocumentBuilder(name or path.name, self.format)
         root = parser.body or parser.root
@@ -120,25 +125,31 @@ class HtmlReader:
         return document
 
 
-def decode_html(raw: bytes) -> str:
-    """Decode HTML bytes: BOM, then declared charset, then UTF-8, then GB18030.
+def decode_html(raw: bytes, name: str = "<html>") -> str:
+    """Decode HTML bytes: BOM, then declared charset, then the text decoder.
 
     Args:
         raw: the file's bytes.
+        name: how messages name the file.
 
     Returns:
-        The decoded text; undecodable bytes become U+FFFD only in the last resort.
+        The decoded text.
+
+    Raises:
+        ReadError: the bytes are binary, not HTML (NUL bytes, control
+            characters, or invalid in every candidate encoding).
     """
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             return raw[len(bom) :].decode(encoding, errors="replace")
     declared = _declared_encoding(raw[:CHARSET_PREFIX_BYTES])
-    for encoding in dict.fromkeys(e for e in (declared, "utf-8", "gb18030") if e):
+    if declared:
         try:
-            return raw.decode(encoding)
+            return raw.decode(declared)
         except UnicodeDecodeError:
-            logger.debug("HTML is not valid %s", encoding)
-    return raw.decode("gb18030", errors="replace")
+            logger.debug("HTML is not valid %s", declared)
+    text, _, _ = decode_counted(raw, name)
+    return text
 
 
 def _declared_encoding(head: bytes) -> str | None:
@@ -213,7 +224,7 @@ class _Flow:
 
     on_paragraph: Callable[[str], None]
     on_heading: Callable[[str], None]
-    on_table: Callable[[LexborNode], None]
+    on_table: Callable[[LexborNode], list[LexborNode | None]]
     buffer: list[str] = field(default_factory=list)
 
     def flush(self) -> None:
@@ -226,7 +237,10 @@ class _Flow:
         """Walk the descendants of ``node`` in document order.
 
         The walk keeps its own stack: pages with thousands of unclosed inline tags
-        nest deeper than Python's recursion limit.
+        or nested tables nest deeper than Python's recursion limit. ``on_table``
+        returns what is to be walked next in place of the table (a layout
+        table's cells, tables nested in a data table), last first, with None
+        ending a block, so tables nested in tables never recurse.
         """
         stack: list[LexborNode | None] = _children_reversed(node)
         while stack:
@@ -250,7 +264,7 @@ class _Flow:
                     self.on_heading(text)
             elif tag == "table":
                 self.flush()
-                self.on_table(child)
+                stack.extend(self.on_table(child))
             elif tag in BLOCKS:
                 self.flush()
                 stack.append(None)
@@ -266,27 +280,34 @@ def _children_reversed(node: LexborNode) -> list[LexborNode | None]:
     return children
 
 
-def collect_text(node: LexborNode, tables: list[LexborNode] | None = None) -> str:
+def collect_text(
+    node: LexborNode, tables: list[LexborNode] | None = None, depth: int = 0
+) -> str:
     """All text under ``node``, block boundaries and ``<br>`` as line breaks.
 
     Args:
         node: the element whose content is read (a cell, a heading).
         tables: where to queue tables found inside, to be emitted on their own;
             their text is then left out of the returned string.
+        depth: tables this text is already nested in (see
+            :data:`MAX_INLINE_TABLE_DEPTH`).
 
     Returns:
         The cleaned text.
     """
     lines: list[str] = []
 
-    def on_table(table: LexborNode) -> None:
+    def on_table(table: LexborNode) -> list[LexborNode | None]:
         # A table queued to be emitted on its own is not repeated in the outer
         # text (records would be found twice); tables nested deeper are queued
         # when that one is emitted.
         if tables is not None:
             tables.append(table)
-        else:
-            lines.extend(_TableGrid.parse(table).text_lines())
+        elif depth < MAX_INLINE_TABLE_DEPTH:
+            lines.extend(_TableGrid.parse(table, depth + 1).text_lines(depth + 1))
+        else:  # deeper than any real page: the text, without table layout
+            lines.append(clean_text(_node_text(table.text(deep=True) or "")))
+        return []
 
     flow = _Flow(lines.append, lines.append, on_table)
     flow.walk(node)
@@ -303,17 +324,21 @@ class _TableGrid:
     n_cols: int
 
     @classmethod
-    def parse(cls, table: LexborNode) -> _TableGrid:
+    def parse(
+        cls, table: LexborNode, depth: int = 0, name: str = "<html>"
+    ) -> _TableGrid:
         """Place every cell of ``table`` with the HTML table model."""
         caption = None
         rows: list[LexborNode] = []
         for child in table.iter():
             if child.tag == "caption" and caption is None:
-                caption = collect_text(child) or None
+                caption = collect_text(child, depth=depth) or None
             elif child.tag == "tr":
                 rows.append(child)
             elif child.tag in ("thead", "tbody", "tfoot"):
                 rows.extend(r for r in child.iter() if r.tag == "tr")
+        # Checked before any cell is placed: a huge table costs no more time.
+        check_count(name, "rows in one table", len(rows), "max_sheet_rows")
         occupied: set[tuple[int, int]] = set()
         placed: list[tuple[LexborNode, int, int, int, int]] = []
         for r, row in enumerate(rows):
@@ -332,11 +357,11 @@ class _TableGrid:
         n_cols = max((c + cs for _, _, c, _, cs in placed), default=0)
         return cls(caption, placed, n_cols)
 
-    def text_lines(self) -> list[str]:
+    def text_lines(self, depth: int = 0) -> list[str]:
         """The table as lines of space-separated cell texts (for an outer cell)."""
         rows: dict[int, list[str]] = {}
         for node, r, _, _, _ in self.placed:
-            text = collect_text(node).replace("\n", " ")
+            text = collect_text(node, depth=depth).replace("\n", " ")
             if text:
                 rows.setdefault(r, []).append(text)
         return [" ".join(rows[r]) for r in sorted(rows)]
@@ -391,11 +416,16 @@ class _BodyWalker:
     def _heading(self, text: str) -> None:
         self.builder.add_text(text, "heading")
 
-    def _table(self, table: LexborNode) -> None:
-        grid = _TableGrid.parse(table)
+    def _table(self, table: LexborNode) -> list[LexborNode | None]:
+        """Emit a data table; return what the walk reads next in its place.
+
+        A one-column (layout) table gives its cells to be read as ordinary flow;
+        a data table is added, and the tables nested in its cells follow it, in
+        order, each emitted in turn when the walk reaches it.
+        """
+        grid = _TableGrid.parse(table, name=self.builder.name)
         if grid.n_cols <= 1:
-            self._unwrap(grid)
-            return
+            return self._unwrap(grid)
         nested: list[LexborNode] = []
         cells = [
             CellInput(
@@ -409,14 +439,20 @@ class _BodyWalker:
             for node, r, c, rs, cs in grid.placed
         ]
         self.builder.add_table(cells, caption=grid.caption)
-        for inner in nested:
-            self._table(inner)
+        return list(reversed(nested))
 
-    def _unwrap(self, grid: _TableGrid) -> None:
-        """Read a one-column (layout) table as ordinary flow."""
+    def _unwrap(self, grid: _TableGrid) -> list[LexborNode | None]:
+        """Read a one-column (layout) table as ordinary flow, cell by cell."""
         if grid.caption:
             self._paragraph(grid.caption)
+        following: list[LexborNode | None] = []
         for node, *_ in grid.placed:
-            flow = _Flow(self._paragraph, self._heading, self._table)
-            flow.walk(node)
-            flow.flush()
+            following.extend(_children_in_order(node))
+            following.append(None)  # a cell ends a paragraph
+        following.reverse()
+        return following
+
+
+def _children_in_order(node: LexborNode) -> list[LexborNode]:
+    """Children of ``node``, text nodes included, first first."""
+    return list(node.iter(include_text=True))

@@ -28,6 +28,7 @@ from nlp.errors import ReadError
 from nlp.read import OcrMode
 from nlp.read.base import DocumentBuilder
 from nlp.read.layout import PageItem, add_page_items, finish_pages, layout_page
+from nlp.read.limits import check_count
 from nlp.read.ocr import DEFAULT_PARAMS as DEFAULT_OCR_PARAMS
 from nlp.read.ocr import POINTS_PER_INCH, OcrParams, ocr_image
 
@@ -47,11 +48,15 @@ class ImageParams:
         resample_tolerance: images within this ratio of the OCR resolution are
             read as they are; others are resampled to it (OCR accuracy and speed
             were measured at that resolution).
+        min_side_px: frames narrower or lower than this hold no legible line
+            of text and are not read (a one-pixel frame would otherwise be
+            scaled up to a blank A4 page and recognised).
     """
 
     min_dpi: float = 100.0
     max_dpi: float = 1200.0
     resample_tolerance: float = 1.25
+    min_side_px: int = 16
 
 
 DEFAULT_PARAMS = ImageParams()
@@ -133,6 +138,10 @@ class ImageReader:
         totals: dict[str, float],
     ) -> list[PageItem]:
         """OCR one page image and lay it out."""
+        if min(frame.size) < self.params.min_side_px:
+            # Too small to hold a line of text; scaling it up to the OCR
+            # resolution would only make a large blank page.
+            return []
         image = self._at_ocr_resolution(frame, dpi)
         scale = (size[0] / image.width, size[1] / image.height)
         result = ocr_image(image, number, scale, self.ocr_params)
@@ -157,7 +166,15 @@ class ImageReader:
         """Each page as (greyscale image, resolution in dpi, seconds to decode)."""
         try:
             with Image.open(path) as image:
+                frames = getattr(image, "n_frames", 1)
+                check_count(str(path), "frames (pages)", frames, "max_pages")
                 for frame in ImageSequence.Iterator(image):
+                    check_count(
+                        str(path),
+                        f"pixels in a {frame.width:,}×{frame.height:,} frame",
+                        frame.width * frame.height,
+                        "max_page_pixels",
+                    )
                     start = time.perf_counter()
                     page = _greyscale(ImageOps.exif_transpose(frame))
                     dpi = self._resolution(frame, page)

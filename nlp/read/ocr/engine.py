@@ -9,6 +9,8 @@ imported only when it is built, so ``import nlp`` never loads onnxruntime.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from rapidocr_onnxruntime import RapidOCR
 
 logger = logging.getLogger(__name__)
+
+TELEMETRY_VARIABLE = "ORT_DISABLE_TELEMETRY"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +74,28 @@ def get_engine() -> RapidOCR:
     return _engine
 
 
+def disable_telemetry() -> None:
+    """Keep onnxruntime from sending telemetry: nothing may reach the network.
+
+    onnxruntime's native telemetry looks up a Microsoft events host when a
+    session runs. It reads ``ORT_DISABLE_TELEMETRY`` when the library loads, so
+    the variable is set before the first import; a library already loaded is
+    told through its API as well.
+    """
+    os.environ[TELEMETRY_VARIABLE] = "1"
+    if "onnxruntime" in sys.modules:
+        sys.modules["onnxruntime"].disable_telemetry_events()
+
+
 def _build_engine(params: OcrParams) -> RapidOCR:
     """Construct RapidOCR; imported here so ``import nlp`` never loads onnxruntime."""
     start = time.perf_counter()
+    disable_telemetry()
     try:
+        import onnxruntime
         from rapidocr_onnxruntime import RapidOCR
+
+        onnxruntime.disable_telemetry_events()
 
         engine = RapidOCR(
             max_side_len=params.max_side_px,

@@ -7,6 +7,7 @@ from pathlib import Path
 from PIL import Image
 
 from nlp.errors import ReadError
+from nlp.read.limits import check_count
 from nlp.read.ocr.params import POINTS_PER_INCH
 
 
@@ -27,6 +28,15 @@ def render_pdf_page(pdf_path: Path, page_index: int, dpi: int) -> Image.Image:
             raise ReadError(f"{pdf_path}: no page {page_index + 1} to render")
         page = pdf[page_index]
         try:
+            width, height = page.get_size()
+            scale = dpi / POINTS_PER_INCH
+            pixels = round(width * scale) * round(height * scale)
+            check_count(
+                f"{pdf_path.name}: page {page_index + 1}",
+                f"pixels to render at {dpi} dpi ({width:,.0f}×{height:,.0f} points)",
+                pixels,
+                "max_page_pixels",
+            )
             bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)
             return bitmap.to_pil().convert("L")
         finally:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from nlp.errors import ReadError
 from nlp.read.layout import Ruling
+from nlp.read.limits import check_count
 from nlp.read.pdf.chars import _is_white, _PageText
 from nlp.read.pdf.device import _Collector, _collector_class, _interpreter_class
 from nlp.read.pdf.params import DEFAULT_PARAMS
@@ -106,9 +107,12 @@ def _pages(
         raise ReadError(f"{display}: cannot open: {exc.strerror or exc}") from exc
     with handle:
         document, interpreter, device = _open(handle, display)
+        check_count(display, "pages", _declared_pages(document), "max_pages")
         number = 0
         try:
             for number, page in enumerate(PDFPage.create_pages(document), start=1):
+                # The page tree may hold more pages than it declares.
+                check_count(display, "pages (or more)", number, "max_pages")
                 started = time.perf_counter()
                 interpreter.process_page(page)
                 found, ltpage = device.take()
@@ -121,6 +125,17 @@ def _pages(
             raise ReadError(
                 f"{display}: damaged PDF ({where}): {type(exc).__name__}: {exc}"
             ) from exc
+
+
+def _declared_pages(document: Any) -> int:
+    """The page count the page tree declares (0 when it cannot be read)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(document.catalog["Pages"])["Count"])
+    except (*_pdf_errors(), TypeError):
+        return 0
+    return count if isinstance(count, int) else 0
 
 
 def _rulings(ltpage: Any, height: float) -> list[Ruling]:

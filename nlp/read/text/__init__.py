@@ -72,6 +72,7 @@ from pathlib import Path
 from nlp.document import Document
 from nlp.errors import ReadError
 from nlp.read.base import DocumentBuilder
+from nlp.read.limits import check_count
 from nlp.read.text.decode import _read_bytes, decode
 from nlp.read.text.lines import clean_cell, clean_markup, clean_text
 from nlp.read.text.paragraphs import _Emitter, is_heading
@@ -141,6 +142,9 @@ class TextReader:
         timings: tuple[tuple[str, float], ...] = (),
     ) -> Document:
         started = time.perf_counter()
+        check_count(
+            name, "characters in one line", _longest_line(text), "max_line_chars"
+        )
         builder = DocumentBuilder(name, self.format)
         for step, seconds in timings:
             builder.add_timing(step, seconds)
@@ -150,6 +154,18 @@ class TextReader:
         emitter.flush()
         builder.add_timing("parse", time.perf_counter() - started)
         return builder.build()
+
+
+def _longest_line(text: str) -> int:
+    """Characters in the longest line, without splitting the text into copies."""
+    longest, start = 0, 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        longest = max(longest, end - start)
+        start = end + 1
+    return longest
 
 
 __all__ = [

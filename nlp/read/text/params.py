@@ -23,6 +23,9 @@ class TextParams:
             next number of its list for the number to continue the cell.
         max_control_share: largest share of control characters a decoded text
             may hold before it is taken for a binary file.
+        max_bad_byte_share: largest share of a file's bytes that may be invalid
+            in the encoding it is read with (each becomes U+FFFD).
+        bad_bytes_allowed: invalid bytes always tolerated, however short the file.
     """
 
     heading_max_chars: int = 40
@@ -32,6 +35,8 @@ class TextParams:
     join_min_chars: int = 60
     list_blank_lines: int = 1
     max_control_share: float = 0.01
+    max_bad_byte_share: float = 0.001
+    bad_bytes_allowed: int = 8
 
 
 DEFAULT_PARAMS = TextParams()

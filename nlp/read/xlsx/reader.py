@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from nlp.document import Document
 from nlp.errors import ReadError
 from nlp.read.base import CellInput, DocumentBuilder
+from nlp.read.limits import check_archive, check_count
 from nlp.read.xlsx.numfmt import format_value
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,8 @@ class XlsxReader:
             raise ReadError(f"{path}: file not found")
         if not zipfile.is_zipfile(path):
             raise ReadError(f"{path}: not a valid XLSX (zip) file")
+        check_archive(path, str(path))
+        _check_sheet_rows(path, str(path))
         try:
             # Opened from a file object: openpyxl rejects some names by extension.
             with path.open("rb") as handle:
@@ -75,6 +79,45 @@ class XlsxReader:
         if not document.blocks:
             raise ReadError(f"{path}: no text found")
         return document
+
+
+# A row element of SpreadsheetML, with or without a namespace prefix.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_SHEET_MEMBER = re.compile(r"xl/worksheets/[^/]+\.xml", re.I)
+_SCAN_CHUNK = 1 << 20
+_TAG_ROOM = 64  # longer than any row tag with its namespace prefix
+
+
+def _check_sheet_rows(path: Path, name: str) -> None:
+    """Refuse a workbook with a sheet of more rows than ``max_sheet_rows``.
+
+    Rows are counted in the sheet XML as it streams out of the archive, before
+    openpyxl builds a cell object for each of them.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist():
+                if _SHEET_MEMBER.fullmatch(member.filename):
+                    rows = _count_rows(archive, member)
+                    check_count(
+                        name, f"rows in {member.filename}", rows, "max_sheet_rows"
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return  # openpyxl reports the damage in its own words
+
+
+def _count_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    """Row elements in one sheet's XML, read in chunks."""
+    count, tail = 0, b""
+    with archive.open(member) as handle:
+        while chunk := handle.read(_SCAN_CHUNK):
+            data = tail + chunk
+            # A tag starting in the last bytes is counted with the next chunk,
+            # so one cut at the chunk end is neither lost nor counted twice.
+            cut = max(0, len(data) - _TAG_ROOM)
+            count += sum(1 for m in _ROW_TAG.finditer(data) if m.start() < cut)
+            tail = data[cut:]
+    return count + len(_ROW_TAG.findall(tail))
 
 
 @dataclass
