@@ -15,6 +15,7 @@ from nlp.document import Document
 from nlp.normalize.levels import level_kind
 from nlp.normalize.target_vocab import BASE_UNITS, QUALITATIVE_UNITS
 from nlp.records import Amount, Indicator, Source
+from nlp.sums import check_sums
 
 IndicatorCheck = Callable[[Sequence[Indicator]], int]
 AmountCheck = Callable[[Sequence[Amount]], int]
@@ -224,11 +225,14 @@ def check(
 
     Returns:
         ``(check name, count)`` pairs for the checks that flagged something, in
-        the order of :data:`INDICATOR_CHECKS`, :data:`AMOUNT_CHECKS`, then the
-        page checks.
+        the order of :data:`INDICATOR_CHECKS`, :data:`AMOUNT_CHECKS`, the page
+        checks, then the sum checks of :mod:`nlp.sums` (which also flag the
+        amounts concerned).
     """
     counts = [(name, fn(indicators)) for name, fn in INDICATOR_CHECKS]
     counts += [(name, fn(amounts)) for name, fn in AMOUNT_CHECKS]
     if document is not None and document.pages:
         counts += page_checks(document, indicators)
+    ocr_pages = [p.number for p in document.pages if p.ocr] if document else []
+    counts += check_sums(amounts, ocr_pages).as_checks()
     return tuple((name, n) for name, n in counts if n)

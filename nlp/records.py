@@ -218,13 +218,20 @@ class Indicator:
 
 @dataclass(frozen=True, slots=True)
 class Amount:
-    """One monetary amount found in a document (CONTRACT.md "amount")."""
+    """One monetary amount found in a document (CONTRACT.md "amount").
+
+    ``flags`` and ``notes`` are additions to the contract: flags name checks the
+    amount failed or was repaired by (``sum-mismatch``, ``sum-repaired``, see
+    :mod:`nlp.sums`), notes say what a repair changed.
+    """
 
     doc: str
     money: Money
     source: Source
     subject: str | None = None
     column: str | None = None
+    flags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object."""
@@ -234,6 +241,8 @@ class Amount:
             "subject": self.subject,
             "column": self.column,
             "source": self.source.to_dict(),
+            "flags": list(self.flags),
+            "notes": list(self.notes),
         }
 
 

@@ -28,6 +28,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("duplicate-amount", "dup amt"),
     ("amount-column-number-row", "col-no amt"),
     ("project-total", "总计 project"),
+    ("sum-totals", "totals"),
+    ("sum-mismatch", "sum mismatch"),
+    ("sum-repaired", "sum repaired"),
 )
 
 

@@ -106,6 +106,8 @@ COLUMNS: dict[TableName, tuple[tuple[str, ColumnKind], ...]] = {
         ("subject", "str?"),
         ("column", "str?"),
         ("source", "json"),
+        ("flags", "json"),
+        ("notes", "json"),
     ),
     "documents": (
         ("doc", "str"),
@@ -156,6 +158,8 @@ def _parquet_types() -> dict[str, pa.DataType]:
         "target_period": target,
         "actual": target,
         "source": source,
+        "flags": pa.list_(pa.string()),
+        "notes": pa.list_(pa.string()),
         "confidence": pa.float64(),
         "pages": pa.int32(),
         "seconds": pa.float64(),

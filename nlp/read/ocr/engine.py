@@ -4,6 +4,11 @@ RapidOCR runs on onnxruntime with the det/rec/cls ONNX models shipped inside the
 ``rapidocr_onnxruntime`` wheel; nothing is downloaded. The engine is built once
 per process (:func:`get_engine`) and reused; ``rapidocr_onnxruntime`` is
 imported only when it is built, so ``import nlp`` never loads onnxruntime.
+
+RapidOCR's own sessions take onnxruntime's defaults (a thread per core, idle
+threads spinning); its detection and recognition sessions are replaced by ones
+built from :class:`OcrParams` (``threads``, ``spinning``, sequential execution,
+all graph optimisations) so that each worker process uses one core.
 """
 
 from __future__ import annotations
@@ -101,11 +106,34 @@ def _build_engine(params: OcrParams) -> RapidOCR:
             max_side_len=params.max_side_px,
             use_cls=params.use_cls,
             text_score=params.min_score,
+            rec_batch_num=params.rec_batch,
         )
+        paths = model_paths()
+        engine.text_det.infer.session = _session(paths["Det"], params)
+        engine.text_rec.session.session = _session(paths["Rec"], params)
     except Exception as exc:  # onnxruntime raises its own types, or OSError
         raise ModelError(f"cannot load the RapidOCR engine: {exc}") from exc
     logger.info("RapidOCR engine loaded in %.2f s", time.perf_counter() - start)
     return engine
+
+
+def _session(path: Path, params: OcrParams) -> object:
+    """An onnxruntime CPU session with the thread settings of ``params``."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 4
+    options.enable_cpu_mem_arena = False
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.intra_op_num_threads = params.threads
+    options.inter_op_num_threads = 1
+    spin = "1" if params.spinning else "0"
+    options.add_session_config_entry("session.intra_op.allow_spinning", spin)
+    options.add_session_config_entry("session.inter_op.allow_spinning", spin)
+    return ort.InferenceSession(
+        str(path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
 
 
 def model_paths() -> dict[str, Path]:
@@ -120,12 +148,17 @@ def model_paths() -> dict[str, Path]:
     return {stage: Path(config[stage]["model_path"]) for stage in ("Det", "Cls", "Rec")}
 
 
-def run_engine(image: np.ndarray, params: OcrParams = DEFAULT_PARAMS) -> list[OcrLine]:
+def run_engine(
+    image: np.ndarray,
+    params: OcrParams = DEFAULT_PARAMS,
+    offset: tuple[float, float] = (0.0, 0.0),
+) -> list[OcrLine]:
     """Read the text lines of an image with the shared engine.
 
     Args:
         image: H x W x 3 uint8 RGB (or H x W grey) pixels.
         params: OCR options (``use_cls``, ``min_score``).
+        offset: added to every corner, for an image cut from a larger page.
 
     Returns:
         Text lines in the engine's reading order; empty when none was found.
@@ -133,9 +166,10 @@ def run_engine(image: np.ndarray, params: OcrParams = DEFAULT_PARAMS) -> list[Oc
     if image.ndim == 2:
         image = np.stack([image] * 3, axis=-1)
     result, _ = get_engine()(image, use_cls=params.use_cls, text_score=params.min_score)
+    dx, dy = offset
     lines = []
     for quad, text, score in result or ():
-        corners = tuple((float(x), float(y)) for x, y in quad)
+        corners = tuple((float(x) + dx, float(y) + dy) for x, y in quad)
         lines.append(OcrLine(corners, str(text), float(score)))
     return lines
 

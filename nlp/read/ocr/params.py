@@ -39,6 +39,23 @@ class OcrParams:
         text_mask_shrink: share of a text box's height trimmed from each side
             before the box is blanked for ruling detection, so a table line
             touching a generous box survives.
+        threads: onnxruntime intra-op threads per process. One: each
+            ``--workers`` process then uses one core and N workers never
+            oversubscribe N cores; more threads on one page cost more CPU time
+            per page (the pool's synchronisation) for less wall time.
+        spinning: let idle onnxruntime threads spin-wait. Off: spinning burns a
+            core while the pipeline does its own work between model calls.
+        rec_batch: text lines per recognition call. One: a batch is padded to
+            its widest line, and budget pages mix short cells with long lines,
+            so larger batches mostly compute padding.
+        skew_search_degrees: the projection-profile skew search before OCR
+            covers plus or minus this.
+        skew_coarse_step_degrees: angle step of the coarse search; the best
+            angle is then refined in ``profile_step_degrees`` steps.
+        content_margin_px: pixels of margin kept around the page's ink when
+            blank borders are cut off before text detection.
+        content_min_ink: share of a pixel row or column that must be dark for
+            it to count as ink (scan noise and specks do not).
     """
 
     dpi: int = 200
@@ -56,12 +73,21 @@ class OcrParams:
     ruling_max_thickness_pt: float = 4.0
     ruling_merge_gap_pt: float = 6.0
     text_mask_shrink: float = 0.2
+    threads: int = 1
+    spinning: bool = False
+    rec_batch: int = 1
+    skew_search_degrees: float = 3.0
+    skew_coarse_step_degrees: float = 0.25
+    content_margin_px: int = 24
+    content_min_ink: float = 0.002
 
     def __post_init__(self) -> None:
         if self.dpi <= 0:
             raise ValueError(f"dpi must be positive, not {self.dpi}")
         if not 0.0 <= self.min_score <= 1.0:
             raise ValueError(f"min_score must be in [0, 1], not {self.min_score}")
+        if self.threads < 1 or self.rec_batch < 1:
+            raise ValueError("threads and rec_batch must be at least 1")
         if not 0.0 < self.ruling_fill <= 1.0:
             raise ValueError(f"ruling_fill must be in (0, 1], not {self.ruling_fill}")
 
