@@ -74,7 +74,11 @@ def _run_stages(
         logger.debug("%s failed", label, exc_info=True)
         message = _name_file(str(exc), label, names)
         return _failure(doc, "error", message, start, timer, document)
-    except MemoryError:
+    except Exception as exc:
+        if not isinstance(exc, MemoryError) and not _near_memory_cap():
+            logger.exception("%s: internal error", label)
+            message = _internal_error(label, timer, exc)
+            return _failure(doc, "error", message, start, timer, document)
         logger.error("%s: out of memory", label)
         limit = f"max_memory_mb={_MEMORY_LIMIT_MB[0]}" if _MEMORY_LIMIT_MB else ""
         message = (
@@ -82,10 +86,6 @@ def _run_stages(
             f"(over the limit {limit or 'max_memory_mb'}; raise it with "
             "--max-memory-mb)"
         )
-        return _failure(doc, "error", message, start, timer, document)
-    except Exception as exc:
-        logger.exception("%s: internal error", label)
-        message = _internal_error(label, timer, exc)
         return _failure(doc, "error", message, start, timer, document)
     replaced = _replaced_characters(document)
     if replaced:
@@ -107,6 +107,30 @@ def _run_stages(
 
 # The memory limit of this process, when a worker process set one.
 _MEMORY_LIMIT_MB: list[int] = []
+
+
+def _near_memory_cap() -> bool:
+    """Whether this process's address space came within 10 % of its cap.
+
+    A library in C (the HTML parser, the OCR runtime) that cannot allocate under
+    the worker's cap raises its own error rather than MemoryError; near the cap,
+    that error is the memory limit.
+    """
+    if not _MEMORY_LIMIT_MB:
+        return False
+    try:
+        import resource
+
+        cap = resource.getrlimit(resource.RLIMIT_AS)[0]
+        with open("/proc/self/status", encoding="ascii") as handle:
+            peak = next(
+                int(line.split()[1]) * 1024
+                for line in handle
+                if line.startswith("VmPeak:")
+            )
+    except (ImportError, OSError, StopIteration, ValueError):
+        return False
+    return cap > 0 and peak >= 0.9 * cap
 
 
 def set_memory_limit(megabytes: int) -> None:
