@@ -7,18 +7,25 @@ Batch output is in input order: at most :attr:`BatchParams.window_per_worker`
 documents per worker are in flight, and finished results wait only for the
 documents submitted before them, so memory stays flat however many inputs there are,
 and runs with one or many workers write the same records in the same order.
+
+Progress is a Rich bar on a terminal (``progress="bar"``) or one plain line per
+document (``progress="lines"``) for logs of batch jobs; either way each finished
+document is also logged at INFO on the ``nlp.progress`` logger, so a log file
+shows the run's progress.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Literal
 
 from nlp.pipeline.document import _stage_functions, extract_file
 from nlp.pipeline.inputs import Shard, collect_inputs
@@ -28,6 +35,10 @@ from nlp.records import DocumentRecord, Result
 from nlp.write import OutputFormat, RecordWriter
 
 logger = logging.getLogger(__name__)
+progress_logger = logging.getLogger("nlp.progress")
+
+ProgressMode = Literal["off", "bar", "lines"]
+PROGRESS_MODES: tuple[ProgressMode, ...] = ("off", "bar", "lines")
 
 
 def _warm_up() -> None:
@@ -91,7 +102,7 @@ def run_batch(
     fmt: OutputFormat = "jsonl",
     workers: int = 1,
     options: ExtractOptions | None = None,
-    progress: bool = False,
+    progress: bool | ProgressMode = False,
     params: BatchParams | None = None,
     shard: Shard | None = None,
 ) -> BatchSummary:
@@ -103,7 +114,8 @@ def run_batch(
         fmt: "jsonl", "parquet" or "csv".
         workers: worker processes; 1 runs in this process.
         options: extraction options.
-        progress: show a progress bar on standard error.
+        progress: "bar" (or True) a progress bar on standard error, "lines" one
+            line per document there, "off" (or False) nothing.
         params: batch tuning.
         shard: run only this shard's documents (see :class:`Shard`).
 
@@ -115,6 +127,7 @@ def run_batch(
     """
     options = options or ExtractOptions()
     params = params or BatchParams()
+    mode = _progress_mode(progress)
     start = time.perf_counter()
     items = collect_inputs(inputs, shard)
     if not items:
@@ -129,22 +142,70 @@ def run_batch(
     with (
         closing(results),
         RecordWriter(out_dir, fmt) as writer,
-        _progress(len(items), progress) as tick,
+        _progress(len(items), mode) as tick,
     ):
         for result in results:
             writer.write(result)
             summary.add(result)
-            tick(result.document.doc)
+            tick(result.document)
     summary.seconds = time.perf_counter() - start
     return summary
 
 
+def _progress_mode(progress: bool | ProgressMode) -> ProgressMode:
+    """The progress mode of a ``run_batch`` argument (True is "bar")."""
+    if isinstance(progress, bool):
+        return "bar" if progress else "off"
+    if progress not in PROGRESS_MODES:
+        raise ValueError(f"progress must be one of {PROGRESS_MODES}, not {progress!r}")
+    return progress
+
+
+def progress_line(done: int, total: int, record: DocumentRecord) -> str:
+    """One document's progress line: ``[3/10] a.txt: ok, 4 indicators, 0.2 s``."""
+    seconds = f"{record.seconds:.1f} s" if record.seconds is not None else "- s"
+    if record.status == "ok":
+        counts = f"{record.indicators} indicators, {record.amounts} amounts"
+        return f"[{done}/{total}] {record.doc}: ok, {counts}, {seconds}"
+    return f"[{done}/{total}] {record.doc}: {record.status}, {seconds}"
+
+
 @contextmanager
-def _progress(total: int, enabled: bool) -> Iterator[Callable[[str], None]]:
-    """A callback advancing a Rich progress bar on stderr, or doing nothing."""
-    if not enabled:
-        yield lambda doc: None
+def _progress(
+    total: int, mode: ProgressMode
+) -> Iterator[Callable[[DocumentRecord], None]]:
+    """A callback called once per finished document: logs it and shows progress."""
+    done = 0
+
+    def log(record: DocumentRecord) -> str:
+        nonlocal done
+        done += 1
+        line = progress_line(done, total, record)
+        progress_logger.info("%s", line)
+        return line
+
+    if mode == "bar":
+        with _progress_bar(total) as advance:
+
+            def log_and_advance(record: DocumentRecord) -> None:
+                log(record)
+                advance(record.doc)
+
+            yield log_and_advance
         return
+    if mode == "lines":
+
+        def log_and_print(record: DocumentRecord) -> None:
+            print(log(record), file=sys.stderr, flush=True)
+
+        yield log_and_print
+        return
+    yield log
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[str], None]]:
+    """A callback advancing a Rich progress bar on stderr."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
