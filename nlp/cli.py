@@ -133,6 +133,17 @@ def _progress_mode(quiet: bool) -> str:
     return "bar" if sys.stderr.isatty() else "lines"
 
 
+def _check_format_installed(fmt: OutputFormat) -> None:
+    """Parquet needs pyarrow, the ``parquet`` extra: a usage error without it."""
+    from importlib.util import find_spec
+
+    if fmt is OutputFormat.parquet and find_spec("pyarrow") is None:
+        raise typer.BadParameter(
+            "parquet output needs pyarrow: pip install 'zhibiao[parquet]'",
+            param_hint="--format",
+        )
+
+
 def _version() -> str:
     try:
         return version("zhibiao")
@@ -231,6 +242,7 @@ def extract(
     from nlp.pipeline import ExtractOptions, Shard, run_batch
 
     console = _stderr()
+    _check_format_installed(fmt)
     options = ExtractOptions(ocr=ocr.value, use_model=not no_model)
     try:
         part = Shard.parse(shard) if shard is not None else None

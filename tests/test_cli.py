@@ -325,3 +325,22 @@ def test_log_file_gets_one_progress_line_per_document(tmp_path: Path) -> None:
     text = log.read_text(encoding="utf-8")
     assert "INFO nlp.progress: [1/2] in/a.txt: ok, " in text
     assert "INFO nlp.progress: [2/2] empty.wps: skipped, " in text
+
+
+def test_parquet_without_pyarrow_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "pyarrow" else find_spec(name, *a),
+    )
+    good = write(tmp_path / "a.txt", GOOD_TEXT)
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["extract", str(good), "-o", str(out), "-f", "parquet"])
+    assert result.exit_code == 2
+    assert "zhibiao[parquet]" in result.stderr
+    assert not out.exists()

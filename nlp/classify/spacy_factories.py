@@ -5,9 +5,10 @@ The package advertises this module through the ``spacy_factories`` entry point
 ``Language``, so ``spacy.load`` of a saved pipeline finds ``zhibiao_span_model`` in
 a process that never imported ``nlp``. This module imports spaCy; extraction never
 imports it.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: spaCy validates a factory's
+arguments from its annotations, and spaCy 3.7 cannot resolve them as strings.
+"""
 
 from spacy.language import Language
 
