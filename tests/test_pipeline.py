@@ -402,10 +402,13 @@ def test_progress_lines_name_each_document(
 ) -> None:
     good = write(tmp_path / "in" / "a.txt", GOOD_TEXT)
     odd = write(tmp_path / "in" / "b.wps", "x")
-    run_batch([good, odd], tmp_path / "out", progress="lines")
+    bad = write(tmp_path / "in" / "c.pdf", b"this is not a pdf")
+    run_batch([good, odd, bad], tmp_path / "out", progress="lines")
     lines = capsys.readouterr().err.splitlines()
-    assert lines[0].startswith("[1/2] a.txt: ok, 3 indicators, ")
-    assert lines[1].startswith("[2/2] b.wps: skipped, ")
+    assert lines[0].startswith("[1/3] a.txt: ok, 3 indicators, ")
+    assert lines[1].startswith("[2/3] b.wps: skipped, ")
+    assert lines[2].startswith("[3/3] c.pdf: error, ")
+    assert str(bad) in lines[2]
 
 
 def test_unknown_progress_mode_is_refused(tmp_path: Path) -> None:

@@ -162,12 +162,18 @@ def _progress_mode(progress: bool | ProgressMode) -> ProgressMode:
 
 
 def progress_line(done: int, total: int, record: DocumentRecord) -> str:
-    """One document's progress line: ``[3/10] a.txt: ok, 4 indicators, 0.2 s``."""
+    """One document's progress line: ``[3/10] a.txt: ok, 4 indicators, 0.2 s``.
+
+    A failed document's line ends with its error message.
+    """
     seconds = f"{record.seconds:.1f} s" if record.seconds is not None else "- s"
+    head = f"[{done}/{total}] {record.doc}: {record.status}"
     if record.status == "ok":
         counts = f"{record.indicators} indicators, {record.amounts} amounts"
-        return f"[{done}/{total}] {record.doc}: ok, {counts}, {seconds}"
-    return f"[{done}/{total}] {record.doc}: {record.status}, {seconds}"
+        return f"{head}, {counts}, {seconds}"
+    if record.status == "error":
+        return f"{head}, {seconds}: {record.error}"
+    return f"{head}, {seconds}"
 
 
 @contextmanager
