@@ -101,7 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.model")
     parser.add_argument("--seeds", type=Path)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--model", type=Path, default=REPO / "models" / "narrative")
+    parser.add_argument(
+        "--model", type=Path, default=REPO / "nlp" / "models" / "narrative"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     files = _seed_files(args.seeds)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
@@ -25,6 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -39,6 +42,10 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 REPORT_WIDTH = 120
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+FILE_LOG_FORMAT = "%(asctime)s " + LOG_FORMAT
+# Per-document progress records; the console shows them as a bar or plain lines.
+PROGRESS_LOGGER = "nlp.progress"
 
 
 class OutputFormat(str, Enum):
@@ -73,6 +80,79 @@ def _error(message: object) -> None:
     _stderr().print(f"Error: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record arrives.
+
+    So a handler set up for one command never writes to a stream that has since
+    been replaced or closed (as in tests that run several commands).
+    """
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def _not_progress(record: logging.LogRecord) -> bool:
+    """Console filter: progress records are shown by the bar or lines instead."""
+    return record.name != PROGRESS_LOGGER
+
+
+def _configure_logging(verbose: bool) -> None:
+    """Console logging on stderr: warnings, or INFO and up with ``--verbose``.
+
+    The root logger passes INFO so that a ``--log-file`` handler gets it too.
+    """
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(handler)
+    console = _StderrHandler()
+    console.setLevel(logging.INFO if verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter(LOG_FORMAT))
+    console.addFilter(_not_progress)
+    root.addHandler(console)
+    root.setLevel(logging.INFO)
+
+
+@contextmanager
+def _log_file(path: Path | None) -> Iterator[None]:
+    """Append INFO and up (progress lines included) to ``path`` while in the block."""
+    if path is None:
+        yield
+        return
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter(FILE_LOG_FORMAT))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def _progress_mode(quiet: bool) -> str:
+    """A bar on a terminal, plain lines otherwise (a batch job's log), or none."""
+    if quiet:
+        return "off"
+    return "bar" if sys.stderr.isatty() else "lines"
+
+
+def _check_format_installed(fmt: OutputFormat) -> None:
+    """Parquet needs pyarrow, the ``parquet`` extra: a usage error without it."""
+    from importlib.util import find_spec
+
+    if fmt is OutputFormat.parquet and find_spec("pyarrow") is None:
+        raise typer.BadParameter(
+            "parquet output needs pyarrow: pip install 'zhibiao[parquet]'",
+            param_hint="--format",
+        )
+
+
 def _version() -> str:
     try:
         return version("zhibiao")
@@ -102,10 +182,7 @@ def main(
     ] = False,
 ) -> None:
     """Extract performance indicators and monetary amounts from budget documents."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    _configure_logging(verbose)
 
 
 def _given(**options: Any) -> dict[str, Any]:
@@ -143,8 +220,24 @@ def extract(
         bool, typer.Option("--no-model", help="Use rules only, no trained models.")
     ] = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="No progress (bar on a terminal, one line per document "
+            "otherwise) and no summary.",
+        ),
     ] = False,
+    log_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--log-file",
+            help="Also append log messages and one progress line per document "
+            "to this file.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     shard: Annotated[
         str | None,
         typer.Option(
@@ -247,22 +340,24 @@ def extract(
         WorkerLimits(),
         **_given(max_seconds=max_seconds, max_memory_mb=max_memory_mb),
     )
+    _check_format_installed(fmt)
     try:
         part = Shard.parse(shard) if shard is not None else None
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--shard") from error
     try:
-        summary = run_batch(
-            inputs,
-            out,
-            fmt=fmt.value,
-            workers=workers,
-            options=options,
-            progress=not quiet and sys.stderr.isatty(),
-            shard=part,
-            mode="overwrite" if overwrite else "resume" if resume else "new",
-            limits=limits,
-        )
+        with _log_file(log_file):
+            summary = run_batch(
+                inputs,
+                out,
+                fmt=fmt.value,
+                workers=workers,
+                options=options,
+                progress=_progress_mode(quiet),
+                shard=part,
+                mode="overwrite" if overwrite else "resume" if resume else "new",
+                limits=limits,
+            )
     except (FileNotFoundError, OutputExistsError) as exc:
         _error(exc)
         raise typer.Exit(EXIT_USAGE) from exc
@@ -431,7 +526,7 @@ def train_command(
         ),
     ] = Path("annotations"),
     out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path(
-        "models/narrative"
+        "nlp/models/narrative"
     ),
     seed: Annotated[int, typer.Option(help="Seed of the template sampling.")] = 0,
 ) -> None:

@@ -246,6 +246,9 @@ class Amount:
         }
 
 
+RULES_ONLY = "rules only"
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentRecord:
     """The outcome for one input (a line of documents.jsonl).
@@ -262,6 +265,10 @@ class DocumentRecord:
         ocr_pages: pages whose text came from OCR.
         indicators: number of indicator records written.
         amounts: number of amount records written.
+        model: the narrative model the document was extracted with, as
+            ``(("name", …), ("version", …), ("sha256", …))``, or ``"rules only"``;
+            None when extraction did not get that far (the key is then left out
+            of documents.jsonl).
     """
 
     doc: str
@@ -275,10 +282,11 @@ class DocumentRecord:
     ocr_pages: int = 0
     indicators: int = 0
     amounts: int = 0
+    model: tuple[tuple[str, str], ...] | str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object written to documents.jsonl."""
-        return {
+        record = {
             "doc": self.doc,
             "status": self.status,
             "error": self.error,
@@ -291,6 +299,11 @@ class DocumentRecord:
             "indicators": self.indicators,
             "amounts": self.amounts,
         }
+        if self.model is not None:
+            record["model"] = (
+                self.model if isinstance(self.model, str) else dict(self.model)
+            )
+        return record
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from nlp.classify import (
     span_features,
     span_record,
 )
+from nlp.classify.model import package_version
 from nlp.corpus import (
     Example,
     examples_hash,
@@ -50,6 +51,8 @@ from nlp.corpus import (
 logger = logging.getLogger(__name__)
 
 DEFAULT_NAME = "narrative"
+# Shipped models are package data: nlp/models/<name>, relative to the repository.
+MODELS_DIR = Path("nlp") / "models"
 # Template sentences added per gold example of the training fold.
 SYNTHETIC_RATIO = 0.25
 # A gold span claimed by several labels keeps the first of this order.
@@ -322,7 +325,7 @@ def train(
     Args:
         annotations: the saved corpus (``annotations/spans``) or the folder
             holding it.
-        out: model folder (``models/<name>``), created or overwritten.
+        out: model folder (``nlp/models/<name>``), created or overwritten.
         seed: seed of the template sampling.
         params: decoding settings (chosen by ``nlp.crossval``); defaults otherwise.
         calibration: score → observed precision points (``nlp.crossval``).
@@ -334,6 +337,7 @@ def train(
     examples, alignment = read_corpus(annotations)
     model, facts = fit_model(examples, seed=seed)
     meta = {
+        "version": package_version(),
         "seed": seed,
         "data_hash": facts["data_hash"],
         "code_commit": _code_commit(),
@@ -408,7 +412,7 @@ def write_model_card(
     scores = (
         scores_path.read_text(encoding="utf-8")
         if scores_path.exists()
-        else "Run `python -m nlp.crossval --card models/<name>` to add scores.\n"
+        else "Run `python -m nlp.crossval --card nlp/models/<name>` to add scores.\n"
     )
     versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
     labels = ", ".join(f"{k} {v}" for k, v in meta["labels"].items())
@@ -459,10 +463,10 @@ metric start moves only where P(METRIC) ≥ `keep_extra`; the kind is the rules'
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m nlp.train --annotations annotations --out models/narrative``."""
+    """``python -m nlp.train --annotations annotations --out nlp/models/narrative``."""
     parser = argparse.ArgumentParser(prog="python -m nlp.train")
     parser.add_argument("--annotations", type=Path, default=Path("annotations"))
-    parser.add_argument("--out", type=Path, default=Path("models") / DEFAULT_NAME)
+    parser.add_argument("--out", type=Path, default=MODELS_DIR / DEFAULT_NAME)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

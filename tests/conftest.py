@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
+from cjk_font import CJK_FONT
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -33,7 +34,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
 FONT = "STSong-Light"
-SCAN_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+SCAN_FONT = CJK_FONT  # WenQuanYi Micro Hei, from the test extra
 POINTS_PER_INCH = 72.0
 Color = tuple[float, float, float]
 VAlign = Literal["top", "middle"]

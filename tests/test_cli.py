@@ -16,10 +16,8 @@ from nlp.write import read_records
 
 runner = CliRunner()
 
-# The contract checker ships beside the contract, one level above the repository.
-CONTRACT_CHECK = (
-    Path(__file__).resolve().parents[2] / "shared" / "tools" / "check_contract.py"
-)
+# The project's contract check, on its own copy of the contract's schema.
+CONTRACT_CHECK = Path(__file__).resolve().parents[1] / "tools" / "check_contract.py"
 
 
 def test_version() -> None:
@@ -268,9 +266,16 @@ def _shard_docs(folder: Path, out: Path, shard: str) -> list[str]:
 def test_bad_shard_is_a_usage_error(tmp_path: Path, shard: str) -> None:
     write(tmp_path / "a.txt", GOOD_TEXT)
     result = runner.invoke(
-        app, ["extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"),
-              "--shard", shard],
-    )  # fmt: skip
+        app,
+        [
+            "extract",
+            str(tmp_path / "a.txt"),
+            "--out",
+            str(tmp_path / "o"),
+            "--shard",
+            shard,
+        ],
+    )
     assert result.exit_code == 2
     assert "shard" in result.stderr
 
@@ -284,4 +289,59 @@ def test_train_without_annotated_sets_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no saved span corpus" in result.output
     assert str(tmp_path) in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args", [["-h"], ["extract", "-h"], ["train", "-h"]])
+def test_short_help_option(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
+def test_extract_off_a_terminal_prints_one_progress_line_per_document(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "in" / "a.txt", GOOD_TEXT)
+    write(tmp_path / "in" / "b.txt", GOOD_TEXT)
+    result = runner.invoke(
+        app, ["extract", str(tmp_path / "in"), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("[1/2] a.txt: ok, ")
+    assert lines[1].startswith("[2/2] b.txt: ok, ")
+
+
+def test_log_file_gets_one_progress_line_per_document(tmp_path: Path) -> None:
+    write(tmp_path / "in" / "a.txt", GOOD_TEXT)
+    log = tmp_path / "run.log"
+    args = ["extract", str(tmp_path / "in"), str(tmp_path / "empty.wps")]
+    write(tmp_path / "empty.wps", "x")
+    result = runner.invoke(
+        app, [*args, "-o", str(tmp_path / "o"), "-q", "--log-file", str(log)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    text = log.read_text(encoding="utf-8")
+    assert "INFO nlp.progress: [1/2] in/a.txt: ok, " in text
+    assert "INFO nlp.progress: [2/2] empty.wps: skipped, " in text
+
+
+def test_parquet_without_pyarrow_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "pyarrow" else find_spec(name, *a),
+    )
+    good = write(tmp_path / "a.txt", GOOD_TEXT)
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["extract", str(good), "-o", str(out), "-f", "parquet"])
+    assert result.exit_code == 2
+    assert "zhibiao[parquet]" in result.stderr
     assert not out.exists()

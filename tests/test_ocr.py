@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cjk_font import CJK_FONT
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.utils import ImageReader as ReportlabImage
 
@@ -34,7 +35,7 @@ from nlp.read.ocr import (
 )
 from nlp.records import Result
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+FONT_PATH = CJK_FONT
 SCAN_DPI = 200
 PAGE_PT = (595.0, 340.0)
 

@@ -344,3 +344,77 @@ def test_progress_bar_does_not_change_the_output(tmp_path: Path) -> None:
     assert list(read_records(tmp_path / "quiet" / "indicators.jsonl")) == list(
         read_records(tmp_path / "shown" / "indicators.jsonl")
     )
+
+
+# --- which model each document used ------------------------------------------
+
+
+@pytest.fixture
+def no_shipped_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The shipped model folder points at an empty folder for one test."""
+    from nlp.classify import model
+
+    monkeypatch.setattr(model, "DEFAULT_MODEL_DIR", tmp_path / "no-model")
+    model.load_default_model.cache_clear()
+    model.default_model_info.cache_clear()
+    yield
+    model.load_default_model.cache_clear()
+    model.default_model_info.cache_clear()
+
+
+def test_documents_record_names_the_model(tmp_path: Path) -> None:
+    from nlp.classify.model import DEFAULT_MODEL_DIR, model_sha256
+
+    write(tmp_path / "in" / "a.txt", GOOD_TEXT)
+    run_batch([tmp_path / "in"], tmp_path / "out")
+    model = _documents(tmp_path / "out")["a.txt"]["model"]
+    assert model["name"] == "narrative"
+    assert model["version"]
+    assert model["sha256"] == model_sha256(DEFAULT_MODEL_DIR)
+
+
+def test_no_model_option_records_rules_only(tmp_path: Path) -> None:
+    write(tmp_path / "in" / "a.txt", GOOD_TEXT)
+    run_batch(
+        [tmp_path / "in"], tmp_path / "out", options=ExtractOptions(use_model=False)
+    )
+    assert _documents(tmp_path / "out")["a.txt"]["model"] == "rules only"
+
+
+@pytest.mark.usefixtures("no_shipped_model")
+def test_missing_model_is_a_warning_and_records_rules_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="nlp.classify"):
+        result = extract(GOOD_TEXT)
+    assert result.document.status == "ok"
+    assert result.document.to_dict()["model"] == "rules only"
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("no narrative model" in r.getMessage() for r in warnings)
+
+
+def test_failed_document_names_no_model(tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.pdf", b"this is not a pdf")
+    assert "model" not in extract_file(bad, "bad.pdf").document.to_dict()
+
+
+# --- progress -------------------------------------------------------------------
+
+
+def test_progress_lines_name_each_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write(tmp_path / "in" / "a.txt", GOOD_TEXT)
+    odd = write(tmp_path / "in" / "b.wps", "x")
+    bad = write(tmp_path / "in" / "c.pdf", b"this is not a pdf")
+    run_batch([good, odd, bad], tmp_path / "out", progress="lines")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("[1/3] a.txt: ok, 3 indicators, ")
+    assert lines[1].startswith("[2/3] b.wps: skipped, ")
+    assert lines[2].startswith("[3/3] c.pdf: error, ")
+    assert str(bad) in lines[2]
+
+
+def test_unknown_progress_mode_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="progress must be one of"):
+        run_batch([tmp_path], tmp_path / "out", progress="loud")  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cjk_font import CJK_FONT
 from PIL import Image, ImageDraw, ImageFont
 
 from nlp.errors import ReadError
@@ -16,7 +17,7 @@ from nlp.pipeline import extract
 from nlp.read import read_document
 from nlp.read.image import ImageReader, _greyscale
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+FONT_PATH = CJK_FONT
 DPI = 200
 HEADER = ("一级指标", "二级指标", "三级指标", "指标值")
 ROWS = (

@@ -3,10 +3,15 @@
 The scorer is the exported form of the scikit-learn pipeline trained by
 ``nlp.train``: a vocabulary of feature names and a weight matrix, read from JSON and
 ``.npy`` files, so loading needs neither scikit-learn nor pickle.
+
+The shipped model lives inside the package (``nlp/models/narrative``, package
+data), so every install, editable or not, finds it; :func:`default_model_info`
+names it (name, version, SHA-256) for ``documents.jsonl``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -24,9 +29,11 @@ logger = logging.getLogger(__name__)
 
 OUTSIDE = "O"
 LABELS = ("METRIC", "TARGET", "ACTUAL", "AMOUNT", "LEVEL")
-# nlp/classify/model.py → the repository root is three folders up
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "narrative"
+# nlp/classify/model.py → the package folder ``nlp`` is two folders up
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "narrative"
 MODEL_FORMAT = 1
+# The files a model folder is made of, in the order they are hashed.
+MODEL_FILES = ("config.json", "features.json", "coef.npy")
 
 
 @dataclass(slots=True)
@@ -130,16 +137,74 @@ def _write_json(path: Path, value: Any) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """Which model a document was extracted with.
+
+    Attributes:
+        name: the model folder's name (``narrative``).
+        version: the version written at training, else the zhibiao version.
+        sha256: hash of the model files (see :func:`model_sha256`).
+    """
+
+    name: str
+    version: str
+    sha256: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON object written to ``documents.jsonl``."""
+        return {"name": self.name, "version": self.version, "sha256": self.sha256}
+
+
+def model_sha256(path: str | Path) -> str:
+    """SHA-256 over a model folder's files: each file's name, a NUL, its bytes.
+
+    Args:
+        path: a folder written by :meth:`SpanScorer.to_disk`.
+    """
+    digest = hashlib.sha256()
+    for name in MODEL_FILES:
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update((Path(path) / name).read_bytes())
+    return digest.hexdigest()
+
+
+def model_info(path: str | Path, scorer: SpanScorer) -> ModelInfo:
+    """Name, version and hash of the model in ``path`` (loaded as ``scorer``)."""
+    version = str(scorer.meta.get("version") or package_version())
+    return ModelInfo(Path(path).name, version, model_sha256(path))
+
+
+def package_version() -> str:
+    """The installed zhibiao version, or "unknown" when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("zhibiao")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 @lru_cache(maxsize=1)
 def load_default_model() -> SpanScorer | None:
-    """The shipped narrative model (``models/narrative``), once per process.
+    """The shipped narrative model (``nlp/models/narrative``), once per process.
+
+    A missing model is a warning: extraction then keeps to the rules.
 
     Returns:
         The scorer, or None when the model folder is missing.
     """
     if not (DEFAULT_MODEL_DIR / "config.json").exists():
-        logger.info(
-            "no model in %s; narrative statements use the rules", DEFAULT_MODEL_DIR
+        logger.warning(
+            "no narrative model in %s; narrative statements use the rules only",
+            DEFAULT_MODEL_DIR,
         )
         return None
     return SpanScorer.from_disk(DEFAULT_MODEL_DIR)
+
+
+@lru_cache(maxsize=1)
+def default_model_info() -> ModelInfo | None:
+    """Name, version and hash of the shipped model, or None when it is missing."""
+    scorer = load_default_model()
+    return None if scorer is None else model_info(DEFAULT_MODEL_DIR, scorer)

@@ -1,4 +1,10 @@
-"""The ``zhibiao_span_model`` spaCy factory, its component and a ready pipeline."""
+"""The ``zhibiao_span_model`` component and a ready pipeline.
+
+The factory itself is declared in :mod:`nlp.classify.spacy_factories`, which the
+package advertises through the ``spacy_factories`` entry point (and the budget
+tokenizer through ``spacy_tokenizers``), so ``spacy.load`` of a saved pipeline
+works in a new process. Importing this module does not import spaCy.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +39,9 @@ class SpanModelComponent:
     Args:
         name (str): component name.
         spans_key (str): the span group written.
-        model_dir (str): folder of a model to load at creation; empty for none.
+        model_dir (str): folder of a model to load at creation; empty (the
+            default) for none. A pipeline meant to be saved leaves it empty, so
+            its config holds no path.
     """
 
     def __init__(self, name: str, spans_key: str, model_dir: str) -> None:
@@ -85,25 +93,16 @@ class SpanModelComponent:
 
 
 def _register_factory() -> None:
-    """Register the ``zhibiao_span_model`` factory once per process."""
-    from spacy.language import Language
-
-    if Language.has_factory("zhibiao_span_model"):
-        return
-
-    @Language.factory(
-        "zhibiao_span_model",
-        default_config={"spans_key": SPANS_KEY, "model_dir": ""},
-        assigns=["doc.spans", "doc._.zhibiao_statements"],
-    )
-    def make_span_model(
-        nlp: Any, name: str, spans_key: str, model_dir: str
-    ) -> SpanModelComponent:
-        return SpanModelComponent(name, spans_key, model_dir)
+    """Register the ``zhibiao_span_model`` factory (importing it registers it)."""
+    import nlp.classify.spacy_factories  # noqa: F401
 
 
 def span_pipeline(model_dir: str | Path | None = None) -> Any:
     """A fresh pipeline: budget tokenizer + ``zhibiao_span_model``.
+
+    The model is loaded into the component, not named in its config, so a saved
+    pipeline's ``config.cfg`` holds no path: ``to_disk`` writes the model files
+    into the component's folder and ``spacy.load`` reads them from there.
 
     Args:
         model_dir: model folder; None uses the shipped one when present.
@@ -114,5 +113,7 @@ def span_pipeline(model_dir: str | Path | None = None) -> Any:
     if model_dir is None and (DEFAULT_MODEL_DIR / "config.json").exists():
         model_dir = DEFAULT_MODEL_DIR
     nlp = build_pipeline()
-    nlp.add_pipe("zhibiao_span_model", config={"model_dir": str(model_dir or "")})
+    component = nlp.add_pipe("zhibiao_span_model")
+    if model_dir:
+        component.model = SpanScorer.from_disk(model_dir)
     return nlp

@@ -15,6 +15,11 @@ resume (documents an earlier run finished, with the same content hash, are copie
 instead of extracted again; :mod:`nlp.pipeline.resume`). SIGTERM stops a run like
 Ctrl-C: workers are stopped and the partial files and journal stay, so the run
 can be resumed.
+
+Progress is a Rich bar on a terminal (``progress="bar"``) or one plain line per
+document (``progress="lines"``) for logs of batch jobs; either way each finished
+document is also logged at INFO on the ``nlp.progress`` logger, so a log file
+shows the run's progress.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -34,7 +40,7 @@ from nlp.pipeline.options import BatchParams, BatchSummary, ExtractOptions
 from nlp.pipeline.resume import finished_documents
 from nlp.pipeline.workers import WorkerLimits, WorkerPool
 from nlp.read import supported_extensions
-from nlp.records import Result
+from nlp.records import DocumentRecord, Result
 from nlp.write import (
     MANIFEST_NAME,
     PREVIOUS_MANIFEST_NAME,
@@ -46,6 +52,10 @@ from nlp.write import (
 )
 
 logger = logging.getLogger(__name__)
+progress_logger = logging.getLogger("nlp.progress")
+
+ProgressMode = Literal["off", "bar", "lines"]
+PROGRESS_MODES: tuple[ProgressMode, ...] = ("off", "bar", "lines")
 
 OutputMode = Literal["new", "overwrite", "resume"]
 
@@ -125,7 +135,7 @@ def run_batch(
     fmt: OutputFormat = "jsonl",
     workers: int = 1,
     options: ExtractOptions | None = None,
-    progress: bool = False,
+    progress: bool | ProgressMode = False,
     params: BatchParams | None = None,
     shard: Shard | None = None,
     mode: OutputMode = "new",
@@ -139,7 +149,8 @@ def run_batch(
         fmt: "jsonl", "parquet" or "csv".
         workers: worker processes.
         options: extraction options (with the reading limits).
-        progress: show a progress bar on standard error.
+        progress: "bar" (or True) a progress bar on standard error, "lines" one
+            line per document there, "off" (or False) nothing.
         params: batch tuning; ``params.isolate=False`` runs documents in this
             process, without time or memory limits.
         shard: run only this shard's documents (see :class:`Shard`).
@@ -158,6 +169,7 @@ def run_batch(
     options = options or ExtractOptions()
     params = params or BatchParams()
     limits = limits or WorkerLimits()
+    progress_mode = _progress_mode(progress)
     start = time.perf_counter()
     out_dir = Path(out_dir)
     items = collect_inputs(inputs, shard)
@@ -176,16 +188,18 @@ def run_batch(
         _stop_on_sigterm(),
         closing(_results(todo, options, workers, params, limits)) as results,
         RecordWriter(out_dir, fmt, run) as writer,
-        _progress(len(items), progress) as tick,
+        _progress(len(items), progress_mode) as tick,
     ):
         for _, doc in items:
             if doc in carried:
-                _write_carried(writer, doc, hashes[doc], carried.pop(doc), summary)
+                lines = carried.pop(doc)
+                _write_carried(writer, doc, hashes[doc], lines, summary)
+                tick(_carried_record(doc, lines))
             else:
                 result = next(results)
                 writer.write(result, hashes[doc])
                 summary.add(result)
-            tick(doc)
+                tick(result.document)
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -225,12 +239,76 @@ def _write_carried(
     summary.amounts += len(lines["amounts"])
 
 
+def _carried_record(doc: str, lines: RowLines) -> DocumentRecord:
+    """The progress entry of a document copied from an earlier run."""
+    return DocumentRecord(
+        doc=doc,
+        status="ok",
+        indicators=len(lines["indicators"]),
+        amounts=len(lines["amounts"]),
+    )
+
+
+def _progress_mode(progress: bool | ProgressMode) -> ProgressMode:
+    """The progress mode of a ``run_batch`` argument (True is "bar")."""
+    if isinstance(progress, bool):
+        return "bar" if progress else "off"
+    if progress not in PROGRESS_MODES:
+        raise ValueError(f"progress must be one of {PROGRESS_MODES}, not {progress!r}")
+    return progress
+
+
+def progress_line(done: int, total: int, record: DocumentRecord) -> str:
+    """One document's progress line: ``[3/10] a.txt: ok, 4 indicators, 0.2 s``.
+
+    A failed document's line ends with its error message.
+    """
+    seconds = f"{record.seconds:.1f} s" if record.seconds is not None else "- s"
+    head = f"[{done}/{total}] {record.doc}: {record.status}"
+    if record.status == "ok":
+        counts = f"{record.indicators} indicators, {record.amounts} amounts"
+        return f"{head}, {counts}, {seconds}"
+    if record.status == "error":
+        return f"{head}, {seconds}: {record.error}"
+    return f"{head}, {seconds}"
+
+
 @contextmanager
-def _progress(total: int, enabled: bool) -> Iterator[Callable[[str], None]]:
-    """A callback advancing a Rich progress bar on stderr, or doing nothing."""
-    if not enabled:
-        yield lambda doc: None
+def _progress(
+    total: int, mode: ProgressMode
+) -> Iterator[Callable[[DocumentRecord], None]]:
+    """A callback called once per finished document: logs it and shows progress."""
+    done = 0
+
+    def log(record: DocumentRecord) -> str:
+        nonlocal done
+        done += 1
+        line = progress_line(done, total, record)
+        progress_logger.info("%s", line)
+        return line
+
+    if mode == "bar":
+        with _progress_bar(total) as advance:
+
+            def log_and_advance(record: DocumentRecord) -> None:
+                log(record)
+                advance(record.doc)
+
+            yield log_and_advance
         return
+    if mode == "lines":
+
+        def log_and_print(record: DocumentRecord) -> None:
+            print(log(record), file=sys.stderr, flush=True)
+
+        yield log_and_print
+        return
+    yield log
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[str], None]]:
+    """A callback advancing a Rich progress bar on stderr."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,

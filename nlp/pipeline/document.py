@@ -19,7 +19,7 @@ from nlp.errors import UnsupportedFormatError, ZhibiaoError
 from nlp.pipeline.options import ExtractOptions, TimeRecorder
 from nlp.read import read_document
 from nlp.read.limits import reading_limits
-from nlp.records import DocumentRecord, Result
+from nlp.records import RULES_ONLY, DocumentRecord, Result
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,19 @@ def _stage_functions() -> tuple[Callable, Callable, Callable]:
     from nlp.check import check
 
     return recover_tables, assemble, check
+
+
+def _model_used(options: ExtractOptions) -> tuple[tuple[str, str], ...] | str:
+    """The narrative model extraction used, for ``documents.jsonl``.
+
+    Called after assembly, which loaded the model (or warned that it is missing).
+    """
+    if not options.use_model:
+        return RULES_ONLY
+    from nlp.classify.model import default_model_info
+
+    info = default_model_info()
+    return RULES_ONLY if info is None else tuple(info.to_dict().items())
 
 
 def _run_stages(
@@ -101,6 +114,7 @@ def _run_stages(
         ocr_pages=sum(1 for page in document.pages if page.ocr),
         indicators=len(indicators),
         amounts=len(amounts),
+        model=_model_used(options),
     )
     return Result(document=record, indicators=tuple(indicators), amounts=tuple(amounts))
 
