@@ -25,4 +25,6 @@ fi
 "$venv/bin/pip" list --disable-pip-version-check 2>/dev/null \
   | grep -iE '^(numpy|spacy|scikit-learn|datasets|pyarrow|onnxruntime|rapidocr-onnxruntime|typer|pdfminer.six|selectolax) ' || true
 "$venv/bin/python" --version
-"$venv/bin/python" -m pytest -q -p no:cacheprovider
+# The slow hostile inputs and the Label Studio round trip run once, in the main
+# step; here every other test runs on the other interpreter and versions.
+"$venv/bin/python" -m pytest -q -p no:cacheprovider -m "not slow" --ignore=tests/integration
