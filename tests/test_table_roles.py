@@ -176,3 +176,77 @@ def test_project_and_code_from_a_form_title(
     assert [(i.project, i.project_code) for i in indicators] == [
         ("某分局_设备购置项目", "301007")
     ]
+
+
+# A 三级 cell repeating a level name, and a level outside the vocabulary, with a
+# value beside each: both rows are indicators (rule 23).
+LEVEL_NAME_ROWS = (
+    ("一级指标", "二级指标", "三级指标", "指标值"),
+    ("产出指标", "数量指标", "购置设备数量", "≥10台"),
+    ("效益指标", "生态效益指标", "社会效益指标", "≥100%"),
+    ("效益指标", "社会效益指标", "社会效益指标", "≥100%"),
+    ("一般性支出情况", "一般性支出情况", "“三公”经费控制率", "≤100%"),
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_level_name_as_metric_and_unknown_level_keep_the_row(
+    fmt: str, tmp_path: Path, pdf_builder
+) -> None:
+    indicators = _extract(
+        fmt, tmp_path, "某项目绩效目标表", LEVEL_NAME_ROWS, pdf_builder
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "数量指标", "购置设备数量", "≥10台"),
+        ("效益指标", "生态效益指标", "社会效益指标", "≥100%"),
+        ("效益指标", "社会效益指标", "社会效益指标", "≥100%"),
+        (None, None, "“三公”经费控制率", "≤100%"),
+    ]
+    assert indicators[-1].level1 == "一般性支出情况"
+
+
+RESTATED = (
+    "1、2-效益指标；22-社会效益；安全事故发生数；实施周期指标值:安全事故发生控制数为零。；"
+    "年度指标值:安全事故发生控制数为零。"
+    "2、4-成本指标；41-经济成本指标；道路日常养护综合年费用；"
+    "实施周期指标值:日常养护综合年费用不高于175万元/公里；"
+    "年度指标值:日常养护综合年费用不高于175万元/公里。"
+)
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_packed_value_restating_its_measure_is_read_as_the_figure(
+    fmt: str, tmp_path: Path, pdf_builder
+) -> None:
+    rows = (
+        ("项目", "预算数（万元）", "绩效目标"),
+        ("道路养护项目", "6,833.64", RESTATED),
+    )
+    indicators = _extract(fmt, tmp_path, "项目支出表", rows, pdf_builder)
+    assert _triples(indicators) == [
+        ("效益指标", "社会效益指标", "安全事故发生数", "0"),
+        ("成本指标", "成本指标", "道路日常养护综合年费用", "≤175万元/公里"),
+    ]
+    # The raw target stays the value as printed.
+    assert indicators[0].target_raw == "安全事故发生控制数为零"
+
+
+def test_packed_cell_beside_prose_cells_is_read_once(tmp_path: Path) -> None:
+    # A packed cell in one row, a prose goal in the next: the packed clauses are
+    # table rows, the prose cell gives statements, and nothing is read twice.
+    rows = (
+        ("项目", "预算数（万元）", "绩效目标"),
+        ("道路养护项目", "6,833.64", PACKED),
+        (
+            "桥梁维护项目",
+            "750",
+            "通过开展维护工作，主要达到以下目标：1.投诉处理率为100%；",
+        ),
+    )
+    indicators = _extract("html", tmp_path, "项目支出表", rows, None)
+    assert sorted((i.metric, i.target.text) for i in indicators if i.target) == [
+        ("培训人次", "≥100人次"),
+        ("学员满意度", "≥90%"),
+        ("投诉处理率", "100%"),
+    ]
+    assert [i.source.span is None for i in indicators] == [True, True, False]

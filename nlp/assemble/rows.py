@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nlp.blocks import GridRow, RowRoles, Section, TableView
-from nlp.blocks.packed import packed_clauses
+from nlp.blocks.packed import packed_clauses, stated_value
 from nlp.blocks.records import READ_ROLES
 from nlp.blocks.roles import OPERATOR_CELL, QUALITATIVE_OPERATOR
 from nlp.normalize.levels import (
@@ -51,6 +51,9 @@ class _Reading:
     unit: str | None = None
     actual: str | None = None
     project: str | None = None
+    # The value as printed when ``target`` is read from part of it (a packed
+    # clause restating its measure); it stays the record's ``target_raw``.
+    printed_target: str | None = None
     used_cols: set[int] = field(default_factory=set)
 
 
@@ -92,20 +95,17 @@ def _packed_readings(row: GridRow, section: Section) -> Iterator[_Reading]:
             level1=clause.level1,
             level2=clause.level2,
             metric=clause.metric,
-            target=_without_metric(clause.target, clause.metric),
-            target_period=_without_metric(clause.target_period, clause.metric),
+            target=_stated(clause.target, clause.metric),
+            target_period=_stated(clause.target_period, clause.metric),
             project=project,
+            printed_target=clause.target,
         )
         reading.used_cols.update(c for c in (col, project_col) if c is not None)
         yield reading
 
 
-def _without_metric(value: str | None, metric: str) -> str | None:
-    """A value restating its metric (应急抢险及时率为100%) without the restatement."""
-    if value and value.startswith(metric):
-        rest = re.sub(r"^(?:为|是|达到|达)", "", value[len(metric) :])
-        return rest or value
-    return value
+def _stated(value: str | None, metric: str) -> str | None:
+    return stated_value(value, metric) if value else value
 
 
 def _cell(row: GridRow, col: int | None) -> str:
@@ -155,6 +155,8 @@ def _records_for_row(
         for suffix, target_raw, target in _targets(raw, reading, kind):
             name = f"{metric}（{suffix}）" if suffix else metric
             whole = kind == "target" and not suffix
+            if whole and reading.printed_target:
+                target_raw = reading.printed_target
             yield Indicator(
                 doc=doc, metric=name, source=source,
                 project=reading.project or project.name,

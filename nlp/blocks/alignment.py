@@ -8,9 +8,15 @@ each role; assembly then reads the row under those roles and decides nothing abo
 columns.
 
 A row is first taken under its header. That reading stands unless it makes no sense
-by content (guideline rule 7): a level name of the wrong level in a level column,
-no metric or no value, a level name in the metric column, or a metric cell holding
-a target value while the target cell holds prose.
+by content (guideline rules 7 and 23):
+
+* a 二级 name in the 一级 column, or a 一级 name in the 二级 column: the row slid;
+* no metric, or no value beside it;
+* a metric cell holding a target value while the target cell holds prose;
+* a level name in the metric column with no target value beside it (a level row
+  that slid right). With a target value beside it the row is kept, its metric the
+  level name as written (rule 23), and a level text outside the vocabulary stays
+  the row's level (levels fall back to position).
 
 A row that makes no sense under its header is read in printed order: level names
 first, then the metric, an optional description, operator, value and unit.
@@ -75,7 +81,7 @@ def _align_row(
 ) -> RowRoles:
     roles = _positional(row, section)
     _satisfaction_as_level2(roles, row, open_level)
-    shifted = not _plausible(roles, row)
+    shifted = not _plausible(roles, row, section)
     if shifted:
         roles = _by_content(row, section, labels, open_level)
     level1 = _text(row, roles.get("level1"))
@@ -118,25 +124,30 @@ def _satisfaction_as_level2(roles: Roles, row: GridRow, open_level: _OpenLevel) 
         roles["level2"] = roles.pop("level1")
 
 
-def _plausible(roles: Roles, row: GridRow) -> bool:
+def _plausible(roles: Roles, row: GridRow, section: Section) -> bool:
     """Whether a row taken under its header makes sense by content."""
     metric = _text(row, roles.get("metric"))
     level1 = _text(row, roles.get("level1"))
     level2 = _text(row, roles.get("level2"))
     value = _text(row, roles.get("target")) or _text(row, roles.get("actual"))
-    if not metric:
-        return False
-    if level1 and level_kind(level1) not in ("level1", "either"):
-        return False
-    if level2 and level_kind(level2) in (None, "level1"):
+    if not metric or not value or metric == value:
+        return False  # metric == value: one cell across the row (第1页共2页)
+    if level1 and level_kind(level1) == "level2":
+        return False  # a 二级 name in the 一级 column: the row slid left
+    if level2 and level_kind(level2) == "level1":
         return False  # a 一级 name in the 二级 column: the row slid right
-    if level_kind(metric) is not None and (not level2 or metric.endswith("指标")):
-        # A level name in the metric column is a level that slid right, unless
-        # the row names its own 二级 and the name is not written as a level.
+    own_metric = roles.get("metric") == section.column("metric")
+    if not own_metric and any(t and level_kind(t) is None for t in (level1, level2)):
+        # Text outside the vocabulary in a level column is the row's level only
+        # when the row names its metric where the header says; else it is the
+        # metric of a row that slid left.
         return False
-    if not value:
-        return False
-    return not (looks_like_target(metric) and not looks_like_target(value))
+    if looks_like_target(metric) and not looks_like_target(value):
+        return False  # the metric column holds a value: the row slid left
+    # A level name where the metric goes and prose where the value goes: a level
+    # row that slid right. With a value beside it, the level name is the row's
+    # metric (rule 23).
+    return level_kind(metric) is None or looks_like_target(value)
 
 
 def _by_content(

@@ -36,6 +36,16 @@ _CODE = re.compile(r"^\d{1,2}\s*[－\-—–]\s*")
 _TRAILING = re.compile(r"[；;，,。\s]+$")
 
 MIN_CLAUSES = 1
+# A value restating its measure before the figure (安全事故发生控制数为零 under the
+# metric 安全事故发生数): the measure, then a relation.
+_RESTATED = re.compile(
+    r"^(?P<measure>[^，,；;。：:\d≥≤<>＜＞=≧≦]{2,30}?)"
+    r"(?P<rest>(?:为|是|达到|达|不高于|不低于|不超过|不少于|不大于|不小于|低于|高于|"
+    r"超过|控制在|保持在|[≥≤<>＜＞=≧≦]).+)$"
+)
+_COPULA = re.compile(r"^(?:为|是|达到|达)(?=[\d零〇一二三四五六七八九十百])")
+# Characters a restated measure shares, in one run, with the clause's metric.
+MIN_SHARED_CHARS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +103,28 @@ def _clause(piece: str) -> PackedClause | None:
         metric=_TRAILING.sub("", match["metric"]).strip(),
         target=annual if annual is not None else period,
         target_period=period if annual is not None else None,
+    )
+
+
+def stated_value(value: str, metric: str) -> str:
+    """The figure of a clause value that restates its measure first.
+
+    ``应急抢险及时率为100%`` under 应急抢险及时率 → ``100%``; ``日常养护综合年费用不高于
+    175万元/公里`` under 道路日常养护综合年费用 → ``不高于175万元/公里``. The clause's
+    metric names the measure already (rule 21), so the restatement is not a second
+    measure. A value naming no measure, or another one, is returned unchanged.
+    """
+    match = _RESTATED.match(value)
+    if match is None or not _shares_run(match["measure"], metric):
+        return value
+    return _COPULA.sub("", match["rest"])
+
+
+def _shares_run(measure: str, metric: str) -> bool:
+    """Whether ``measure`` and ``metric`` share a run of characters."""
+    return measure.startswith(metric) or any(
+        measure[i : i + MIN_SHARED_CHARS] in metric
+        for i in range(len(measure) - MIN_SHARED_CHARS + 1)
     )
 
 
