@@ -250,3 +250,81 @@ def test_packed_cell_beside_prose_cells_is_read_once(tmp_path: Path) -> None:
         ("投诉处理率", "100%"),
     ]
     assert [i.source.span is None for i in indicators] == [True, True, False]
+
+
+# A money table's form turned into columns: each row names its own project, the
+# budget figure beside it is no project, and the title names a class of projects.
+PROJECT_COLUMN_ROWS = (
+    (
+        "序号",
+        "项目名称",
+        "当年财政拨款预算金额",
+        "指标名称",
+        "指标性质",
+        "指标值",
+        "计量单位",
+    ),
+    ("1", "业务及日常运行项目", "8,534.17", "咨询一次性解答率", "≥", "70", "%"),
+    ("2", "[301007]水文监测经费", "1,200.00", "发布水情专报", "≥", "50", "期"),
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_project_column_names_each_rows_project(
+    fmt: str, tmp_path: Path, pdf_builder
+) -> None:
+    indicators = _extract(
+        fmt, tmp_path, "2026年市级一般性项目绩效目标表（一级项目）",
+        PROJECT_COLUMN_ROWS, pdf_builder,
+    )  # fmt: skip
+    assert [(i.metric, i.target.text) for i in indicators if i.target] == [
+        ("咨询一次性解答率", "≥70%"),
+        ("发布水情专报", "≥50期"),
+    ]
+    assert [(i.project, i.project_code) for i in indicators] == [
+        ("业务及日常运行项目", None),
+        ("水文监测经费", "301007"),
+    ]
+
+
+def test_whole_department_table_is_the_units_project(tmp_path: Path) -> None:
+    # A project form, then a 部门整体 form naming its unit: the second table's
+    # project is the unit, never the project before it nor the form's title.
+    html = (
+        "<p>社区培训项目绩效目标表</p><table>"
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>目标值</td></tr>"
+        "<tr><td>产出指标</td><td>数量指标</td><td>培训人次</td><td>≥200人次</td></tr>"
+        "</table><p>部门整体支出绩效目标表</p><table>"
+        "<tr><td>部门名称</td><td>某市公安局</td><td>部门预算编码</td><td>301</td></tr>"
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>目标值</td></tr>"
+        "<tr><td>产出指标</td><td>时效指标</td><td>案件破案率</td><td>≥98%</td></tr>"
+        "</table>"
+    )
+    path = tmp_path / "t.html"
+    path.write_text(f"<html><body>{html}</body></html>", encoding="utf-8")
+    indicators = extract(path).indicators
+    assert [(i.metric, i.project, i.project_code) for i in indicators] == [
+        ("培训人次", "社区培训项目", None),
+        ("案件破案率", "某市公安局", None),
+    ]
+
+
+def test_form_title_wrapped_before_its_last_character(tmp_path: Path) -> None:
+    # The title's 表 printed on a line of its own: the table is still the titled
+    # project's, not the one of the table before it.
+    table = (
+        "<table><tr><td>一级指标</td><td>二级指标</td><td>三级指标</td>"
+        "<td>目标值</td></tr><tr><td>产出指标</td><td>数量指标</td><td>{}</td>"
+        "<td>≥1项</td></tr></table>"
+    )
+    html = (
+        "<p>公安办案业务经费项目绩效目标表</p>" + table.format("办案数")
+        + "<p>活动室改造工程项目绩效目标</p><p>表</p>" + table.format("改造数")
+    )  # fmt: skip
+    path = tmp_path / "t.html"
+    path.write_text(f"<html><body>{html}</body></html>", encoding="utf-8")
+    indicators = extract(path).indicators
+    assert [(i.metric, i.project) for i in indicators] == [
+        ("办案数", "公安办案业务经费项目"),
+        ("改造数", "活动室改造工程项目"),
+    ]

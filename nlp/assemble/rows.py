@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from nlp.assemble.projects import ProjectRef, coded_name
 from nlp.blocks import GridRow, RowRoles, Section, TableView
 from nlp.blocks.packed import packed_clauses, stated_value
 from nlp.blocks.records import READ_ROLES
@@ -27,9 +27,6 @@ from nlp.normalize.levels import (
 )
 from nlp.normalize.target import normalize_target, split_targets
 from nlp.records import Indicator, Kind, Source, Target
-
-if TYPE_CHECKING:
-    from nlp.assemble.projects import ProjectRef
 
 EQUALS = frozenset({"=", "＝", "等于"})
 TOTAL_ROWS = frozenset(
@@ -140,6 +137,8 @@ def _records_for_row(
     # The achieved value sits beside the target in ``actual`` (rule 25). The
     # earlier held-out gold also lists it as its own ``actual`` record, so that
     # record is still written: the guideline and the older gold disagree here.
+    # The row's own project column wins over the form's project (rule 24).
+    own = coded_name(reading.project) if reading.project else None
     period = _single_target(reading.target_period, reading, "target")
     actual = _single_target(reading.actual, reading, "actual")
     values: list[tuple[str, Kind]] = []
@@ -159,8 +158,8 @@ def _records_for_row(
                 target_raw = reading.printed_target
             yield Indicator(
                 doc=doc, metric=name, source=source,
-                project=reading.project or project.name,
-                project_code=None if reading.project else project.code,
+                project=own.name if own else project.name,
+                project_code=own.code if own else project.code,
                 level1=level1, level2=level2, level1_norm=level1_norm,
                 level2_norm=level2_norm, target_raw=target_raw, target=target,
                 confidence=confidence, kind=kind,
