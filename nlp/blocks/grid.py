@@ -7,6 +7,7 @@ cut in two by a page break is made whole again when the parts are joined.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from nlp.blocks.headers import indicator_roles, is_number_cell
@@ -51,11 +52,17 @@ def _header_lines_joined(rows: list[GridRow]) -> list[GridRow]:
     """Join a header whose labels wrap onto a second row (一级 | 二级 | 三级 | 指标值
     over 指标 | 指标 | 指标 |): neither row is a header alone, the two together are.
     Text-aligned tables and scans read each printed line as a row."""
+    labels = [_label_row(row) for row in rows]
     out: list[GridRow] = []
     i = 0
     while i < len(rows):
         row = rows[i]
-        if i + 1 < len(rows) and _is_split_header(row, rows[i + 1]):
+        if (
+            i + 1 < len(rows)
+            and labels[i]
+            and labels[i + 1]
+            and _is_split_header(row, rows[i + 1])
+        ):
             row = _join_header_lines(row, rows[i + 1])
             i += 1
         out.append(_reindex(row, len(out)) if row.index != len(out) else row)
@@ -67,8 +74,6 @@ def _is_split_header(first: GridRow, second: GridRow) -> bool:
     """Two label rows whose columns read as one indicator header, each label of
     the second continuing a label of the first in its own cell (a sub-header
     under a merged 指标值 cell is a row of its own)."""
-    if not (_label_row(first) and _label_row(second)):
-        return False
     continues = all(
         col < len(first.cells) and first.origin[col] and first.cells[col].strip()
         for col, text in enumerate(second.cells)
@@ -81,13 +86,18 @@ def _is_split_header(first: GridRow, second: GridRow) -> bool:
 
 def _label_row(row: GridRow) -> bool:
     """A row of short labels without figures: what a header line holds."""
-    filled = [c.strip() for c in row.cells if c.strip()]
-    return bool(filled) and all(
-        len(c) <= HEADER_LINE_CHARS and not any(ch.isdigit() for ch in c)
-        for c in filled
-    )
+    filled = False
+    for cell in row.cells:
+        text = cell.strip()
+        if not text:
+            continue
+        if len(text) > HEADER_LINE_CHARS or DIGIT.search(text):
+            return False
+        filled = True
+    return filled
 
 
+DIGIT = re.compile(r"\d")
 HEADER_LINE_CHARS = 8
 
 
