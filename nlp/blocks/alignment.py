@@ -11,12 +11,14 @@ A row is first taken under its header. That reading stands unless it makes no se
 by content (guideline rules 7 and 23):
 
 * a 二级 name in the 一级 column, or a 一级 name in the 二级 column: the row slid;
-* no metric, or no value beside it;
+* no metric, no value beside it, or one cell across the row (metric = value);
 * a metric cell holding a target value while the target cell holds prose;
 * a level name in the metric column with no target value beside it (a level row
   that slid right). With a target value beside it the row is kept, its metric the
-  level name as written (rule 23), and a level text outside the vocabulary stays
-  the row's level (levels fall back to position).
+  level name as written (rule 23);
+* text outside the level vocabulary in a level column while the 三级 cell is
+  empty: the row slid left. When the row names its metric where the header
+  says, that text stays the row's level (levels fall back to position).
 
 A row that makes no sense under its header is read in printed order: level names
 first, then the metric, an optional description, operator, value and unit.
