@@ -14,7 +14,7 @@ import docx
 import openpyxl
 import pytest
 
-from nlp.blocks.packed import is_packed_cell, packed_clauses
+from nlp.blocks.packed import is_packed_cell, packed_clauses, stated_value
 from nlp.pipeline import extract
 from nlp.records import Indicator
 
@@ -328,3 +328,14 @@ def test_form_title_wrapped_before_its_last_character(tmp_path: Path) -> None:
         ("办案数", "公安办案业务经费项目"),
         ("改造数", "活动室改造工程项目"),
     ]
+
+
+def test_packed_value_keeps_words_and_other_measures_whole() -> None:
+    # A restated measure is dropped only before a figure, and only when it is the
+    # clause's own measure; words or another measure keep the value as printed.
+    assert stated_value("应急抢险及时率为100%", "应急抢险及时率") == "100%"
+    assert stated_value("空气质量达到国家二级标准", "空气质量达到国家二级标准") == (
+        "空气质量达到国家二级标准"
+    )
+    assert stated_value("更新率＞95％", "网络稳定、数据更新时效率") == "更新率＞95％"
+    assert stated_value("不超出预算数", "不超出预算") == "不超出预算数"

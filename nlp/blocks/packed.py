@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.normalize.target import normalize_target
+
 # A level written with its code: 1－产出指标, 11-数量指标, 41－经济成本指标.
 _CODED_LEVEL = r"\d{1,2}\s*[－\-—–]\s*[^\d，,；;。：:\s][^，,；;。：:]{0,15}?"
 # The start of a clause: its number (1、 2. 1.) directly before the coded 一级.
@@ -44,8 +46,9 @@ _RESTATED = re.compile(
     r"超过|控制在|保持在|[≥≤<>＜＞=≧≦]).+)$"
 )
 _COPULA = re.compile(r"^(?:为|是|达到|达)(?=[\d零〇一二三四五六七八九十百])")
-# Characters a restated measure shares, in one run, with the clause's metric.
-MIN_SHARED_CHARS = 2
+# Characters a restated measure shares, in one run, with the clause's metric: a
+# shorter overlap (更新率 under 数据更新时效率) names another measure.
+MIN_SHARED_CHARS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,19 +117,27 @@ def stated_value(value: str, metric: str) -> str:
     ``应急抢险及时率为100%`` under 应急抢险及时率 → ``100%``; ``日常养护综合年费用不高于
     175万元/公里`` under 道路日常养护综合年费用 → ``不高于175万元/公里``. The clause's
     metric names the measure already (rule 21), so the restatement is not a second
-    measure. A value naming no measure, or another one, is returned unchanged.
+    measure. A value naming no measure or another one, or stating no figure, is
+    returned unchanged.
     """
     match = _RESTATED.match(value)
     if match is None or not _shares_run(match["measure"], metric):
         return value
-    return _COPULA.sub("", match["rest"])
+    rest = _COPULA.sub("", match["rest"])
+    # Only a figure is read apart: words after the relation (达到国家二级标准,
+    # ≥95%（扣除停电…）) keep the value whole, as printed.
+    return rest if normalize_target(rest).op != "qual" else value
 
 
 def _shares_run(measure: str, metric: str) -> bool:
     """Whether ``measure`` and ``metric`` share a run of characters."""
-    return measure.startswith(metric) or any(
-        measure[i : i + MIN_SHARED_CHARS] in metric
-        for i in range(len(measure) - MIN_SHARED_CHARS + 1)
+    return (
+        metric in measure
+        or measure in metric
+        or any(
+            measure[i : i + MIN_SHARED_CHARS] in metric
+            for i in range(len(measure) - MIN_SHARED_CHARS + 1)
+        )
     )
 
 
