@@ -339,3 +339,17 @@ def test_packed_value_keeps_words_and_other_measures_whole() -> None:
     )
     assert stated_value("更新率＞95％", "网络稳定、数据更新时效率") == "更新率＞95％"
     assert stated_value("不超出预算数", "不超出预算") == "不超出预算数"
+
+
+def test_packed_clause_naming_another_measure_stays_one_indicator(
+    tmp_path: Path,
+) -> None:
+    cell = (
+        "1、1－产出指标，13－时效指标，数据更新时效率；实施周期指标值：更新率＞95％，"
+        "年度指标值：更新率＞95％"
+    )
+    rows = (("项目", "预算数（万元）", "绩效目标"), ("运维项目", "0.52", cell))
+    indicators = _extract("html", tmp_path, "项目支出表", rows, None)
+    assert [(i.metric, i.target.text) for i in indicators if i.target] == [
+        ("数据更新时效率", "更新率>95%")
+    ]

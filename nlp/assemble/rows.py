@@ -51,6 +51,9 @@ class _Reading:
     # The value as printed when ``target`` is read from part of it (a packed
     # clause restating its measure); it stays the record's ``target_raw``.
     printed_target: str | None = None
+    # A packed clause is one indicator (rule 21): its value is never split into
+    # several named targets.
+    single: bool = False
     used_cols: set[int] = field(default_factory=set)
 
 
@@ -96,6 +99,7 @@ def _packed_readings(row: GridRow, section: Section) -> Iterator[_Reading]:
             target_period=_stated(clause.target_period, clause.metric),
             project=project,
             printed_target=clause.target,
+            single=True,
         )
         reading.used_cols.update(c for c in (col, project_col) if c is not None)
         yield reading
@@ -211,7 +215,7 @@ def _targets(
         # The raw text stays the value cell (rule 10, CONTRACT.md target_raw).
         yield None, raw, normalize_target(operator + raw, unit=unit)
         return
-    if unit:
+    if unit or reading.single:
         # Rule 10: the raw text is the value cell, the unit is in target.unit.
         yield None, raw, normalize_target(raw, unit=unit)
         return
