@@ -496,3 +496,38 @@ def test_cell_spans_index_the_document_text(pdf_builder: Builder) -> None:
         for cell in block.table.cells if block.table else ():
             start, end = cell.prov[0].span
             assert doc.text[start:end] == _flatten(cell.text)
+
+
+def test_brackets_drawn_below_their_line_stay_in_their_cell(
+    pdf_builder: Builder,
+) -> None:
+    # Some exports set full-width brackets about three quarters of a line lower
+    # than the characters around them: in the first row the marks fall between
+    # two lines of the cell, in the second the closing mark's centre falls below
+    # the row's ruling, into the next row.
+    pdf = pdf_builder()
+    page = pdf.page()
+    widths = [170.0, 60.0, 60.0]
+    page.table(60, 80, widths, [["指标名称", "指标值", "计量单位"]], size=10)
+    top, height, size, drop = 100.0, 20.0, 10.0, 7.75
+    for k, (name, place, value, unit) in enumerate(
+        [("传输及时率", "国家地面站", "98", "%"), ("业务可用性", "省级站点", "95", "%")]
+    ):
+        row_top = top + k * height
+        page.table(60, row_top, widths, [["", value, unit]], row_height=height)
+        text_top = row_top + (4.0 if k == 0 else 9.0)
+        x = 63.0
+        page.text(x, text_top, name, size)
+        x += size * len(name)
+        page.text(x, text_top + drop, "（", size)
+        page.text(x + size, text_top, place, size)
+        page.text(x + size * (len(place) + 1), text_top + drop, "）", size)
+    page.table(60, top + 2 * height, widths, [["工作完成率", "100", "%"]])
+    document = read_document(pdf.save("marks.pdf"))
+    names = [c.text for c in document.blocks[0].table.cells if c.col == 0]
+    assert names == [
+        "指标名称",
+        "传输及时率（国家地面站）",
+        "业务可用性（省级站点）",
+        "工作完成率",
+    ]

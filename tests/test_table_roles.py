@@ -14,7 +14,7 @@ import docx
 import openpyxl
 import pytest
 
-from nlp.blocks.packed import is_packed_cell, packed_clauses
+from nlp.blocks.packed import is_packed_cell, packed_clauses, stated_value
 from nlp.pipeline import extract
 from nlp.records import Indicator
 
@@ -175,4 +175,181 @@ def test_project_and_code_from_a_form_title(
     )  # fmt: skip
     assert [(i.project, i.project_code) for i in indicators] == [
         ("某分局_设备购置项目", "301007")
+    ]
+
+
+# A 三级 cell repeating a level name, and a level outside the vocabulary, with a
+# value beside each: both rows are indicators (rule 23).
+LEVEL_NAME_ROWS = (
+    ("一级指标", "二级指标", "三级指标", "指标值"),
+    ("产出指标", "数量指标", "购置设备数量", "≥10台"),
+    ("效益指标", "生态效益指标", "社会效益指标", "≥100%"),
+    ("效益指标", "社会效益指标", "社会效益指标", "≥100%"),
+    ("一般性支出情况", "一般性支出情况", "“三公”经费控制率", "≤100%"),
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_level_name_as_metric_and_unknown_level_keep_the_row(
+    fmt: str, tmp_path: Path, pdf_builder
+) -> None:
+    indicators = _extract(
+        fmt, tmp_path, "某项目绩效目标表", LEVEL_NAME_ROWS, pdf_builder
+    )
+    assert _triples(indicators) == [
+        ("产出指标", "数量指标", "购置设备数量", "≥10台"),
+        ("效益指标", "生态效益指标", "社会效益指标", "≥100%"),
+        ("效益指标", "社会效益指标", "社会效益指标", "≥100%"),
+        (None, None, "“三公”经费控制率", "≤100%"),
+    ]
+    assert indicators[-1].level1 == "一般性支出情况"
+
+
+RESTATED = (
+    "1、2-效益指标；22-社会效益；安全事故发生数；实施周期指标值:安全事故发生控制数为零。；"
+    "年度指标值:安全事故发生控制数为零。"
+    "2、4-成本指标；41-经济成本指标；道路日常养护综合年费用；"
+    "实施周期指标值:日常养护综合年费用不高于175万元/公里；"
+    "年度指标值:日常养护综合年费用不高于175万元/公里。"
+)
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_packed_value_restating_its_measure_is_read_as_the_figure(
+    fmt: str, tmp_path: Path, pdf_builder
+) -> None:
+    rows = (
+        ("项目", "预算数（万元）", "绩效目标"),
+        ("道路养护项目", "6,833.64", RESTATED),
+    )
+    indicators = _extract(fmt, tmp_path, "项目支出表", rows, pdf_builder)
+    assert _triples(indicators) == [
+        ("效益指标", "社会效益指标", "安全事故发生数", "0"),
+        ("成本指标", "成本指标", "道路日常养护综合年费用", "≤175万元/公里"),
+    ]
+    # The raw target stays the value as printed.
+    assert indicators[0].target_raw == "安全事故发生控制数为零"
+
+
+def test_packed_cell_beside_prose_cells_is_read_once(tmp_path: Path) -> None:
+    # A packed cell in one row, a prose goal in the next: the packed clauses are
+    # table rows, the prose cell gives statements, and nothing is read twice.
+    rows = (
+        ("项目", "预算数（万元）", "绩效目标"),
+        ("道路养护项目", "6,833.64", PACKED),
+        (
+            "桥梁维护项目",
+            "750",
+            "通过开展维护工作，主要达到以下目标：1.投诉处理率为100%；",
+        ),
+    )
+    indicators = _extract("html", tmp_path, "项目支出表", rows, None)
+    assert sorted((i.metric, i.target.text) for i in indicators if i.target) == [
+        ("培训人次", "≥100人次"),
+        ("学员满意度", "≥90%"),
+        ("投诉处理率", "100%"),
+    ]
+    assert [i.source.span is None for i in indicators] == [True, True, False]
+
+
+# A money table's form turned into columns: each row names its own project, the
+# budget figure beside it is no project, and the title names a class of projects.
+PROJECT_COLUMN_ROWS = (
+    (
+        "序号",
+        "项目名称",
+        "当年财政拨款预算金额",
+        "指标名称",
+        "指标性质",
+        "指标值",
+        "计量单位",
+    ),
+    ("1", "业务及日常运行项目", "8,534.17", "咨询一次性解答率", "≥", "70", "%"),
+    ("2", "[301007]水文监测经费", "1,200.00", "发布水情专报", "≥", "50", "期"),
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_project_column_names_each_rows_project(
+    fmt: str, tmp_path: Path, pdf_builder
+) -> None:
+    indicators = _extract(
+        fmt, tmp_path, "2026年市级一般性项目绩效目标表（一级项目）",
+        PROJECT_COLUMN_ROWS, pdf_builder,
+    )  # fmt: skip
+    assert [(i.metric, i.target.text) for i in indicators if i.target] == [
+        ("咨询一次性解答率", "≥70%"),
+        ("发布水情专报", "≥50期"),
+    ]
+    assert [(i.project, i.project_code) for i in indicators] == [
+        ("业务及日常运行项目", None),
+        ("水文监测经费", "301007"),
+    ]
+
+
+def test_whole_department_table_is_the_units_project(tmp_path: Path) -> None:
+    # A project form, then a 部门整体 form naming its unit: the second table's
+    # project is the unit, never the project before it nor the form's title.
+    html = (
+        "<p>社区培训项目绩效目标表</p><table>"
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>目标值</td></tr>"
+        "<tr><td>产出指标</td><td>数量指标</td><td>培训人次</td><td>≥200人次</td></tr>"
+        "</table><p>部门整体支出绩效目标表</p><table>"
+        "<tr><td>部门名称</td><td>某市公安局</td><td>部门预算编码</td><td>301</td></tr>"
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>目标值</td></tr>"
+        "<tr><td>产出指标</td><td>时效指标</td><td>案件破案率</td><td>≥98%</td></tr>"
+        "</table>"
+    )
+    path = tmp_path / "t.html"
+    path.write_text(f"<html><body>{html}</body></html>", encoding="utf-8")
+    indicators = extract(path).indicators
+    assert [(i.metric, i.project, i.project_code) for i in indicators] == [
+        ("培训人次", "社区培训项目", None),
+        ("案件破案率", "某市公安局", None),
+    ]
+
+
+def test_form_title_wrapped_before_its_last_character(tmp_path: Path) -> None:
+    # The title's 表 printed on a line of its own: the table is still the titled
+    # project's, not the one of the table before it.
+    table = (
+        "<table><tr><td>一级指标</td><td>二级指标</td><td>三级指标</td>"
+        "<td>目标值</td></tr><tr><td>产出指标</td><td>数量指标</td><td>{}</td>"
+        "<td>≥1项</td></tr></table>"
+    )
+    html = (
+        "<p>公安办案业务经费项目绩效目标表</p>" + table.format("办案数")
+        + "<p>活动室改造工程项目绩效目标</p><p>表</p>" + table.format("改造数")
+    )  # fmt: skip
+    path = tmp_path / "t.html"
+    path.write_text(f"<html><body>{html}</body></html>", encoding="utf-8")
+    indicators = extract(path).indicators
+    assert [(i.metric, i.project) for i in indicators] == [
+        ("办案数", "公安办案业务经费项目"),
+        ("改造数", "活动室改造工程项目"),
+    ]
+
+
+def test_packed_value_keeps_words_and_other_measures_whole() -> None:
+    # A restated measure is dropped only before a figure, and only when it is the
+    # clause's own measure; words or another measure keep the value as printed.
+    assert stated_value("应急抢险及时率为100%", "应急抢险及时率") == "100%"
+    assert stated_value("空气质量达到国家二级标准", "空气质量达到国家二级标准") == (
+        "空气质量达到国家二级标准"
+    )
+    assert stated_value("更新率＞95％", "网络稳定、数据更新时效率") == "更新率＞95％"
+    assert stated_value("不超出预算数", "不超出预算") == "不超出预算数"
+
+
+def test_packed_clause_naming_another_measure_stays_one_indicator(
+    tmp_path: Path,
+) -> None:
+    cell = (
+        "1、1－产出指标，13－时效指标，数据更新时效率；实施周期指标值：更新率＞95％，"
+        "年度指标值：更新率＞95％"
+    )
+    rows = (("项目", "预算数（万元）", "绩效目标"), ("运维项目", "0.52", cell))
+    indicators = _extract("html", tmp_path, "项目支出表", rows, None)
+    assert [(i.metric, i.target.text) for i in indicators if i.target] == [
+        ("数据更新时效率", "更新率>95%")
     ]

@@ -1,19 +1,18 @@
 """Assembly: table rows and statements become indicator and amount records.
 
-This is where a table row becomes a triple. For each indicator section of a
-recovered table (``nlp.blocks``), a row is read by position under its header; when
-that reading is implausible (a level name in the metric column, a metric in the
-level column, an empty metric) the row is read by content instead: level names
-first, then the metric, then the target. Levels carry down rows until a new one is
-written. Targets go through ``normalize_target`` (with the unit column) and
-``split_targets`` (cells holding several targets).
+This is where a table row becomes a triple. Table recovery (``nlp.blocks``) hands
+over each indicator section with the roles of every data row's cells (a row that
+slid left or right already realigned there); a row is read under those roles.
+Levels carry down rows until a new one is written. Targets go through
+``normalize_target`` (with the unit column) and ``split_targets`` (cells holding
+several targets).
 
 Amounts come from money cells of tables (unit from the cell, the row label, the
 column header or the table's unit line) and from prose via ``find_amounts``.
 Narrative indicator statements come from ``nlp.classify``.
 
-Layout: ``rows`` reads one row (positional reading, realignment by content, level
-carry-down, records for a row); ``tables`` walks a table's indicator sections;
+Layout: ``rows`` reads one row (under its cell roles, level carry-down, records
+for a row); ``tables`` walks a table's indicator sections;
 ``money`` turns money cells into amounts; ``prose`` reads paragraphs and prose
 cells; ``projects`` tracks the project each table and paragraph belongs to.
 """
@@ -68,8 +67,8 @@ class AssemblyParams:
     """Confidence given to records by how they were read.
 
     Attributes:
-        positional: a row read under its header by position.
-        by_content: a row realigned by content.
+        positional: a row read under its header.
+        by_content: a row table recovery realigned in printed order.
         narrative: a statement found by the narrative rules.
     """
 

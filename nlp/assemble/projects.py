@@ -24,7 +24,7 @@ DEPARTMENT_LABEL = re.compile(
     r"^(?:部门|单位|部门（单位）|部门\(单位\))名称$|^预算单位$"
 )
 DEPARTMENT_LINE = re.compile(
-    r"^(?:部门|单位|预算单位)(?:名称)?[:：](?P<name>\S{2,40})$"
+    r"(?:^|(?<=\d))(?:部门|单位|预算单位)(?:名称)?[:：](?P<name>\S{2,40})$"
 )
 # A form title: [code_]name绩效目标表 (申报表, （一级项目）…).
 FORM_TITLE = re.compile(
@@ -56,11 +56,14 @@ class _ProjectTracker:
         for index in range(len(document.blocks)):
             table = first_block.get(index)
             if table is not None:
+                project, department = self._scan(table)
                 own = (
-                    self._scan(table)
+                    project
                     or _from_title(table.title)
                     or _from_title(_lone_first_cell(table))
                     or titled
+                    # A 部门整体 form names its unit, not a project (rule 24).
+                    or (ProjectRef(department) if department else None)
                 )
                 titled = None
                 if own is not None:
@@ -73,8 +76,10 @@ class _ProjectTracker:
             if current:
                 self._by_block[index] = current
 
-    def _scan(self, table: TableView) -> ProjectRef | None:
+    def _scan(self, table: TableView) -> tuple[ProjectRef | None, str | None]:
+        """The project and the department a table's form rows name."""
         project = None
+        department = None
         for row in table.rows:
             if row.role == "header" and not _is_form_label_row(row):
                 continue
@@ -84,10 +89,12 @@ class _ProjectTracker:
                 if value is None or _not_a_name(value):
                     continue
                 if PROJECT_LABEL.match(label) and project is None:
-                    project = _coded(value)
-                elif DEPARTMENT_LABEL.match(label) and self._department is None:
-                    self._department = _coded(value).name
-        return project
+                    project = coded_name(value)
+                elif DEPARTMENT_LABEL.match(label) and department is None:
+                    department = coded_name(value).name
+        if self._department is None:
+            self._department = department
+        return project, department
 
     def before(self, table: TableView) -> str | None:
         """The project name of a table's indicators."""
@@ -123,9 +130,16 @@ def _from_title(title: str | None) -> ProjectRef | None:
     if match is None or len(match["name"]) < 2:
         return None
     name = match["name"]
-    if not name or (name.startswith(("部门", "单位")) and len(name) <= 4):
-        return None
+    if WHOLE_DEPARTMENT.match(name) or (
+        name.startswith(("部门", "单位")) and len(name) <= SHORT_UNIT_NAME
+    ):
+        return None  # a 部门整体 form: its project is the unit (rule 24)
     return ProjectRef(name, match["code"])
+
+
+SHORT_UNIT_NAME = 4
+# The name part of a 部门整体 form's title (部门整体支出绩效目标表).
+WHOLE_DEPARTMENT = re.compile(r"^(?:部门|单位)(?:整体)?(?:支出)?$")
 
 
 def _not_a_name(value: str) -> bool:
@@ -152,11 +166,14 @@ def _lone_first_cell(table: TableView) -> str | None:
 
 
 def _department_of_title(title: str | None) -> str | None:
-    match = DEPARTMENT_LINE.match(normalize_label(title or ""))
+    # A title may carry the line above it (2026 单位名称：…) when it wrapped.
+    match = DEPARTMENT_LINE.search(normalize_label(title or ""))
     return match["name"] if match else None
 
 
-def _coded(value: str) -> ProjectRef:
+def coded_name(value: str) -> ProjectRef:
+    """A name printed with its code (301007_X, [301007]X) split into both."""
+    value = re.sub(r"\s+", "", value)
     match = CODED_NAME.match(value)
     if match is None:
         return ProjectRef(value)

@@ -1,23 +1,22 @@
 """Where a table row becomes a triple: reading one row of an indicator section.
 
-A row is first read by position, each cell under its header's role. When that
-reading is implausible (a level name in the metric column, a metric in the level
-column, an empty metric) the row is read by content instead: level names first,
-then the metric, then the target. ``_Levels`` carries 一级/二级 down the rows until a
-new one is written, and ``_records_for_row`` turns a reading into ``Indicator``
-records, its targets through ``normalize_target`` (with the unit column) and
-``split_targets`` (cells holding several targets).
+Which cell of a row is its level, metric, operator, value or unit is decided by
+table recovery (``nlp.blocks.alignment``), once; here a row is only read under the
+roles it was given. ``_Levels`` carries 一级/二级 down the rows until a new one is
+written, and ``_records_for_row`` turns a reading into ``Indicator`` records, its
+targets through ``normalize_target`` (with the unit column) and ``split_targets``
+(cells holding several targets).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from nlp.blocks import GridRow, Section, TableView, is_number_cell
-from nlp.blocks.packed import packed_clauses
+from nlp.assemble.projects import ProjectRef, coded_name
+from nlp.blocks import GridRow, RowRoles, Section, TableView
+from nlp.blocks.packed import packed_clauses, stated_value
 from nlp.blocks.records import READ_ROLES
 from nlp.blocks.roles import OPERATOR_CELL, QUALITATIVE_OPERATOR
 from nlp.normalize.levels import (
@@ -26,12 +25,8 @@ from nlp.normalize.levels import (
     normalize_level1,
     normalize_level2,
 )
-from nlp.normalize.target import looks_like_target, normalize_target, split_targets
+from nlp.normalize.target import normalize_target, split_targets
 from nlp.records import Indicator, Kind, Source, Target
-
-if TYPE_CHECKING:
-    from nlp.assemble import AssemblyParams
-    from nlp.assemble.projects import ProjectRef
 
 EQUALS = frozenset({"=", "＝", "等于"})
 TOTAL_ROWS = frozenset(
@@ -53,6 +48,12 @@ class _Reading:
     unit: str | None = None
     actual: str | None = None
     project: str | None = None
+    # The value as printed when ``target`` is read from part of it (a packed
+    # clause restating its measure); it stays the record's ``target_raw``.
+    printed_target: str | None = None
+    # A packed clause is one indicator (rule 21): its value is never split into
+    # several named targets.
+    single: bool = False
     used_cols: set[int] = field(default_factory=set)
 
 
@@ -74,18 +75,14 @@ class _Levels:
             self.level2 = level2
 
 
-def _read_row(
-    row: GridRow,
-    section: Section,
-    labels: set[str],
-    levels: _Levels,
-    params: AssemblyParams,
-) -> tuple[_Reading, float]:
-    positional = _read_by_position(row, section)
-    _satisfaction_as_level2(positional, levels)
-    if _plausible(positional, section):
-        return positional, params.positional
-    return _read_by_content(row, section, labels, levels), params.by_content
+def read_row(row: GridRow, roles: RowRoles) -> _Reading:
+    """The row's cells under the roles table recovery gave them."""
+    reading = _Reading()
+    for role, col in roles.roles:
+        reading.used_cols.add(col)
+        if role in READ_ROLES:
+            setattr(reading, role, _cell(row, col))
+    return reading
 
 
 def _packed_readings(row: GridRow, section: Section) -> Iterator[_Reading]:
@@ -98,173 +95,24 @@ def _packed_readings(row: GridRow, section: Section) -> Iterator[_Reading]:
             level1=clause.level1,
             level2=clause.level2,
             metric=clause.metric,
-            target=_without_metric(clause.target, clause.metric),
-            target_period=_without_metric(clause.target_period, clause.metric),
+            target=_stated(clause.target, clause.metric),
+            target_period=_stated(clause.target_period, clause.metric),
             project=project,
+            printed_target=clause.target,
+            single=True,
         )
         reading.used_cols.update(c for c in (col, project_col) if c is not None)
         yield reading
 
 
-def _without_metric(value: str | None, metric: str) -> str | None:
-    """A value restating its metric (应急抢险及时率为100%) without the restatement."""
-    if value and value.startswith(metric):
-        rest = re.sub(r"^(?:为|是|达到|达)", "", value[len(metric) :])
-        return rest or value
-    return value
+def _stated(value: str | None, metric: str) -> str | None:
+    return stated_value(value, metric) if value else value
 
 
 def _cell(row: GridRow, col: int | None) -> str:
     if col is None or col >= len(row.cells):
         return ""
     return row.cells[col].strip()
-
-
-def _read_by_position(row: GridRow, section: Section) -> _Reading:
-    reading = _Reading()
-    for role in READ_ROLES:
-        col = section.column(role)
-        text = _cell(row, col)
-        if text:
-            setattr(reading, role, text)
-            reading.used_cols.add(col)  # type: ignore[arg-type]
-    description = section.column("description")
-    if description is not None:
-        reading.used_cols.add(description)
-    if reading.metric is None and description is not None and _cell(row, description):
-        # A table whose 三级指标 cell is empty names the measure in the description.
-        reading.metric = _cell(row, description)
-    return reading
-
-
-def _satisfaction_as_level2(reading: _Reading, levels: _Levels) -> None:
-    """满意度 alone in the 一级 column under an open 效果/效益 一级 is its 二级."""
-    if (
-        reading.level1
-        and not reading.level2
-        and level_kind(reading.level1) == "either"
-        and normalize_level1(levels.level1) == "效益指标"
-    ):
-        reading.level1, reading.level2 = None, reading.level1
-
-
-def _plausible(reading: _Reading, section: Section) -> bool:
-    """Whether a positional reading makes sense by content."""
-    if not reading.metric:
-        return False
-    if reading.level1 and level_kind(reading.level1) not in ("level1", "either"):
-        return False
-    if reading.level2 and level_kind(reading.level2) in (None, "level1"):
-        return False  # a 一级 name in the 二级 column: the row slid right
-    if level_kind(reading.metric) is not None and (
-        not reading.level2 or reading.metric.rstrip().endswith("指标")
-    ):
-        # A level name in the metric column is a level that slid right, unless
-        # the row names its own 二级 and the name is not written as a level
-        # (服务对象满意度 under 服务对象满意度指标 is a metric; 社会效益指标 is not).
-        return False
-    value = reading.target or reading.actual
-    if not value:
-        return False
-    # A metric column holding a target value and a target column holding prose
-    # means the row slid left or right.
-    return not (looks_like_target(reading.metric) and not looks_like_target(value))
-
-
-def _read_by_content(
-    row: GridRow, section: Section, labels: set[str], levels: _Levels
-) -> _Reading:
-    """Assign a shifted row's cells to roles in reading order."""
-    first_role_col = min(col for col, _ in section.roles)
-    cells = [
-        (col, text.strip())
-        for col, text in enumerate(row.cells)
-        if text.strip()
-        and text.strip() not in labels
-        and row.origin[col]
-        and not (col < first_role_col and is_number_cell(text))  # 序号
-    ]
-    cells = _dedupe_merged(row, cells)
-    reading = _Reading()
-    i = 0
-    level_cells = []
-    while (
-        i < len(cells)
-        and level_kind(cells[i][1])
-        and not looks_like_target(cells[i][1])
-    ):
-        level_cells.append(cells[i])
-        i += 1
-    _assign_levels(reading, level_cells, section, levels)
-    if i < len(cells):
-        reading.metric = cells[i][1]
-        reading.used_cols.add(cells[i][0])
-        i += 1
-    i = _skip_description(reading, cells, i, section)
-    if i < len(cells) and OPERATOR_CELL.match(cells[i][1]):
-        reading.operator = cells[i][1]
-        reading.used_cols.add(cells[i][0])
-        i += 1
-    if i < len(cells):
-        col, text = cells[i]
-        if section.column("target") is None and section.column("actual") is not None:
-            reading.actual = text
-        else:
-            reading.target = text
-        reading.used_cols.add(col)
-        i += 1
-    if i < len(cells) and section.column("unit") is not None and len(cells[i][1]) <= 4:
-        reading.unit = cells[i][1]
-        reading.used_cols.add(cells[i][0])
-    reading.used_cols.update(c for c, _ in level_cells)
-    return reading
-
-
-def _dedupe_merged(row: GridRow, cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Drop a text repeated in adjacent columns (a merged cell seen twice)."""
-    out: list[tuple[int, str]] = []
-    for col, text in cells:
-        if out and out[-1][1] == text and out[-1][0] == col - 1:
-            continue
-        out.append((col, text))
-    return out
-
-
-def _assign_levels(
-    reading: _Reading,
-    level_cells: Sequence[tuple[int, str]],
-    section: Section,
-    levels: _Levels,
-) -> None:
-    """Level names at the start of a shifted row: one or two of them."""
-    if len(level_cells) >= 2:
-        reading.level1, reading.level2 = level_cells[0][1], level_cells[1][1]
-    elif len(level_cells) == 1:
-        _col, text = level_cells[0]
-        kind = level_kind(text)
-        # 满意度 alone is a 二级 under a carried 一级 (the row lost its empty
-        # leading cell), and a 一级 only when no other 一级 is open.
-        carried = normalize_level1(levels.level1)
-        as_level1 = kind == "level1" or (
-            kind == "either" and (carried is None or carried == "满意度指标")
-        )
-        if as_level1:
-            reading.level1 = text
-        else:
-            reading.level2 = text
-            reading.level1 = levels.level1
-
-
-def _skip_description(
-    reading: _Reading, cells: Sequence[tuple[int, str]], i: int, section: Section
-) -> int:
-    """Step over a description cell between metric and target."""
-    if section.column("description") is None or i + 1 >= len(cells):
-        return i
-    if not looks_like_target(cells[i][1]) and looks_like_target(cells[i + 1][1]):
-        reading.used_cols.add(cells[i][0])
-        return i + 1
-    return i
 
 
 def _records_for_row(
@@ -293,6 +141,8 @@ def _records_for_row(
     # The achieved value sits beside the target in ``actual`` (rule 25). The
     # earlier held-out gold also lists it as its own ``actual`` record, so that
     # record is still written: the guideline and the older gold disagree here.
+    # The row's own project column wins over the form's project (rule 24).
+    own = coded_name(reading.project) if reading.project else None
     period = _single_target(reading.target_period, reading, "target")
     actual = _single_target(reading.actual, reading, "actual")
     values: list[tuple[str, Kind]] = []
@@ -308,10 +158,12 @@ def _records_for_row(
         for suffix, target_raw, target in _targets(raw, reading, kind):
             name = f"{metric}（{suffix}）" if suffix else metric
             whole = kind == "target" and not suffix
+            if whole and reading.printed_target:
+                target_raw = reading.printed_target
             yield Indicator(
                 doc=doc, metric=name, source=source,
-                project=reading.project or project.name,
-                project_code=None if reading.project else project.code,
+                project=own.name if own else project.name,
+                project_code=own.code if own else project.code,
                 level1=level1, level2=level2, level1_norm=level1_norm,
                 level2_norm=level2_norm, target_raw=target_raw, target=target,
                 confidence=confidence, kind=kind,
@@ -363,7 +215,7 @@ def _targets(
         # The raw text stays the value cell (rule 10, CONTRACT.md target_raw).
         yield None, raw, normalize_target(operator + raw, unit=unit)
         return
-    if unit:
+    if unit or reading.single:
         # Rule 10: the raw text is the value cell, the unit is in target.unit.
         yield None, raw, normalize_target(raw, unit=unit)
         return

@@ -1,24 +1,22 @@
 """Walking the indicator sections of a recovered table, row by row.
 
-Each section of a ``TableView`` is read under its own header; the levels carry
-down across sections of one table. Rows are read and turned into records by
-``nlp.assemble.rows``; this module also reports which cells those records used,
-so the money and prose passes skip them.
+Each section of a ``TableView`` is read row by row under the cell roles table
+recovery gave each row; the levels carry down across sections of one table. Rows
+are turned into records by ``nlp.assemble.rows``; this module also reports which
+cells those records used, so the money and prose passes skip them.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from nlp.assemble.rows import (
     _Levels,
     _packed_readings,
-    _read_row,
     _records_for_row,
+    read_row,
 )
-from nlp.blocks import GridRow, Section, TableView, is_number_cell
+from nlp.blocks import TableView, is_number_cell
 from nlp.records import Indicator
 
 if TYPE_CHECKING:
@@ -37,14 +35,14 @@ def _indicator_cells(
     used: set[tuple[int, int]] = set()
     levels = _Levels()
     for section in table.sections:
-        labels = _repeated_labels(table.rows[section.start : section.end], section)
         role_cols = {col for col, _ in section.roles}
         for col in range(table.n_cols):
             used.add((section.header_row, col))
         for row in table.rows[section.start : section.end]:
             if row.role in ("header", "unit", "blank"):
                 used.update((row.index, c) for c in range(len(row.cells)))
-                continue
+        for row_roles in section.rows:
+            row = table.rows[row_roles.row]
             if section.column("packed") is not None:
                 for reading in _packed_readings(row, section):
                     used.update((row.index, c) for c in reading.used_cols)
@@ -56,7 +54,8 @@ def _indicator_cells(
                         )
                     )  # fmt: skip
                 continue
-            reading, confidence = _read_row(row, section, labels, levels, params)
+            reading = read_row(row, row_roles)
+            confidence = params.by_content if row_roles.shifted else params.positional
             used.update((row.index, c) for c in reading.used_cols)
             # The figures of an indicator row are targets, actuals and scores
             # (分值, 得分), never amounts; its prose cells stay open to prose.
@@ -70,18 +69,3 @@ def _indicator_cells(
                 _records_for_row(reading, levels, row, table, project, doc, confidence)
             )
     return used
-
-
-def _repeated_labels(rows: Sequence[GridRow], section: Section) -> set[str]:
-    """Texts left of the first role column that repeat down the section.
-
-    Page exports repeat a row label (年度绩效指标) at the left of every row; it is
-    not part of any indicator. A text there that appears once is a shifted metric.
-    """
-    first_role_col = min((col for col, _ in section.roles), default=0)
-    counts: Counter[str] = Counter()
-    for row in rows:
-        for col in range(min(first_role_col, len(row.cells))):
-            if row.cells[col].strip():
-                counts[row.cells[col].strip()] += 1
-    return {text for text, n in counts.items() if n > 1}

@@ -8,8 +8,11 @@ print the unit once above it (``单位：万元``). This stage
 2. joins a table continued after a page break to the table it continues,
 3. binds the unit line (``单位：万元`` above the table or inside it) to the table,
 4. classifies rows (header, unit line, data) and finds each indicator section's
-   column roles by meaning (一级指标, 三级指标, 指标值, 计量单位 …), since headers
-   repeat and columns move between sections.
+   column roles from header and content (一级指标, 三级指标, 指标值, 计量单位 …),
+   since headers repeat and columns move between sections,
+5. aligns each data row: which of its cells is read as level, metric, value …
+   (a row that slid left or right is read in printed order). This is the one
+   place that decides what a cell is; ``assemble`` only reads rows under it.
 
 The output, :class:`TableView`, is plain data; ``assemble`` turns its rows into
 records.
@@ -17,12 +20,15 @@ records.
 Modules: ``records`` (the output records and tolerances), ``headers`` (header
 vocabulary, unit lines, header-like and form rows), ``grid`` (merged cells, rows
 of a part, rows cut by a page break), ``continuation`` (grouping parts across
-page breaks), ``sections`` (row roles, indicator sections) and ``context``
-(unit and title above a table).
+page breaks), ``sections`` (row roles, indicator sections), ``roles`` (column
+roles checked against content), ``alignment`` (each data row's cell roles),
+``packed`` (cells packing whole indicators) and ``context`` (unit and title above
+a table).
 """
 
 from __future__ import annotations
 
+from nlp.blocks.alignment import align_sections
 from nlp.blocks.context import _title_above, _unit_above, _unit_inside
 from nlp.blocks.continuation import PAGE_FURNITURE, _group_continuations
 from nlp.blocks.grid import _joined_rows
@@ -48,6 +54,7 @@ from nlp.blocks.records import (
     GridRow,
     RecoveryParams,
     RowRole,
+    RowRoles,
     Section,
     TableView,
 )
@@ -83,7 +90,7 @@ def recover_tables(
                 n_cols=max(len(r.cells) for r in rows) if rows else 0,
                 title=_title_above(document.blocks, block_indices[0], parts[0]),
                 unit=unit,
-                sections=tuple(_sections(rows)),
+                sections=align_sections(rows, tuple(_sections(rows))),
                 block_indices=tuple(block_indices),
             )
         )
@@ -106,6 +113,7 @@ __all__ = [
     "GridRow",
     "RecoveryParams",
     "RowRole",
+    "RowRoles",
     "Section",
     "TableView",
     "header_role",

@@ -45,6 +45,7 @@ def _title_above(blocks: Sequence[Block], first: int, table_block: Block) -> str
     """The table's caption, else the nearest short non-unit line above it."""
     if table_block.table is not None and table_block.table.caption:
         return table_block.table.caption
+    tail = ""  # a title's last character wrapped onto a line of its own
     for k in range(first - 1, max(-1, first - 5), -1):
         block = blocks[k]
         if block.table is not None:
@@ -54,12 +55,19 @@ def _title_above(blocks: Sequence[Block], first: int, table_block: Block) -> str
             continue
         if re.fullmatch(r"表\s*\d+|\d{4}\s*年度?|（?\d{4}年度）?", text):
             continue
+        if not tail and TITLE_TAIL.fullmatch(text):
+            tail = text
+            continue
         if 2 <= len(text) <= 40 and "\n" not in text:
             title = re.sub(r"\s+", "", text)
             if k > 0 and _wrapped_title_line(blocks[k - 1], block, title):
                 title = re.sub(r"\s+", "", blocks[k - 1].text) + title
-            return title
+            return title + tail if tail and not TITLE_END.search(title) else title
     return None
+
+
+# The end of a title wrapped onto a line of its own (…绩效目标 / 表).
+TITLE_TAIL = re.compile(r"表(?:[（(][^)）]*[)）])?")
 
 
 TITLE_END = re.compile(r"表(?:[（(][^)）]*[)）])?$")

@@ -20,6 +20,8 @@ from nlp.blocks.headers import (
 from nlp.blocks.records import ColumnRole, RecoveryParams
 from nlp.document import Block, Table
 
+_Grid = list[list[tuple[str, bool, object]]]
+
 PAGE_FURNITURE = re.compile(
     r"^(?:[-—–\s]*\d+[-—–\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
 )
@@ -41,10 +43,11 @@ def _group_continuations(
                 yield current
             current, last_roles, gap = [], None, 0
             continue
-        roles = _first_header_roles(block.table)
+        grid = _grid(block.table)  # once per part: the helpers below share it
+        roles = _first_header_roles(grid)
         previous = blocks[current[-1]].table if current else None
         if previous is not None and _continues(
-            previous, block.table, last_roles, roles, params
+            previous, block.table, grid, last_roles, roles, params
         ):
             current.append(i)
         else:
@@ -52,7 +55,7 @@ def _group_continuations(
                 yield current
             current = [i]
             last_roles = None
-        last_roles = _last_header_roles(block.table) or last_roles
+        last_roles = _last_header_roles(grid) or last_roles
         gap = 0
     if current:
         yield current
@@ -66,6 +69,7 @@ def _is_page_furniture(block: Block) -> bool:
 def _continues(
     previous: Table,
     table: Table,
+    grid: _Grid,
     previous_roles: dict[int, ColumnRole] | None,
     roles: dict[int, ColumnRole] | None,
     params: RecoveryParams,
@@ -83,7 +87,7 @@ def _continues(
         return previous_roles is not None and set(roles.values()) == set(
             previous_roles.values()
         )
-    first = _first_row_texts(table)
+    first = [text for text, _, _ in grid[0]] if grid else []
     if any(unit_of_line(t) for t in first if t):
         return False
     if _is_header_like(first):
@@ -91,9 +95,8 @@ def _continues(
     return previous_roles is not None or _looks_like_data(first)
 
 
-def _first_header_roles(table: Table) -> dict[int, ColumnRole] | None:
+def _first_header_roles(grid: _Grid) -> dict[int, ColumnRole] | None:
     """Roles of the table's indicator header when it is among its first rows."""
-    grid = _grid(table)
     for row in grid[:3]:
         roles = indicator_roles([text for text, _, _ in row])
         if roles:
@@ -101,19 +104,14 @@ def _first_header_roles(table: Table) -> dict[int, ColumnRole] | None:
     return None
 
 
-def _last_header_roles(table: Table) -> dict[int, ColumnRole] | None:
+def _last_header_roles(grid: _Grid) -> dict[int, ColumnRole] | None:
     """Roles of the last indicator header anywhere in the table."""
     found = None
-    for row in _grid(table):
+    for row in grid:
         roles = indicator_roles([text for text, _, _ in row])
         if roles:
             found = roles
     return found
-
-
-def _first_row_texts(table: Table) -> list[str]:
-    grid = _grid(table)
-    return [text for text, _, _ in grid[0]] if grid else []
 
 
 def _looks_like_data(cells: Sequence[str]) -> bool:

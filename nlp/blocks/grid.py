@@ -7,6 +7,7 @@ cut in two by a page break is made whole again when the parts are joined.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from nlp.blocks.headers import indicator_roles, is_number_cell
@@ -32,7 +33,8 @@ def _grid(table: Table) -> list[list[tuple[str, bool, object]]]:
 
 
 def _joined_rows(parts: Sequence[Block]) -> list[GridRow]:
-    """Rows of all parts, with a row cut in two by a page break made whole."""
+    """Rows of all parts, with a row cut in two by a page break made whole and a
+    header printed over two lines made one row."""
     rows: list[GridRow] = []
     for part_no, block in enumerate(parts):
         assert block.table is not None
@@ -43,7 +45,80 @@ def _joined_rows(parts: Sequence[Block]) -> list[GridRow]:
                 _reindex(r, len(rows) + k) for k, r in enumerate(part_rows[1:])
             ]
         rows.extend(part_rows)
-    return rows
+    return _header_lines_joined(rows)
+
+
+def _header_lines_joined(rows: list[GridRow]) -> list[GridRow]:
+    """Join a header whose labels wrap onto a second row (一级 | 二级 | 三级 | 指标值
+    over 指标 | 指标 | 指标 |): neither row is a header alone, the two together are.
+    Text-aligned tables and scans read each printed line as a row."""
+    labels = [_label_row(row) for row in rows]
+    out: list[GridRow] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        if (
+            i + 1 < len(rows)
+            and labels[i]
+            and labels[i + 1]
+            and _is_split_header(row, rows[i + 1])
+        ):
+            row = _join_header_lines(row, rows[i + 1])
+            i += 1
+        out.append(_reindex(row, len(out)) if row.index != len(out) else row)
+        i += 1
+    return out
+
+
+def _is_split_header(first: GridRow, second: GridRow) -> bool:
+    """Two label rows whose columns read as one indicator header, each label of
+    the second continuing a label of the first in its own cell (a sub-header
+    under a merged 指标值 cell is a row of its own)."""
+    continues = all(
+        col < len(first.cells) and first.origin[col] and first.cells[col].strip()
+        for col, text in enumerate(second.cells)
+        if text.strip() and second.origin[col]
+    )
+    if not continues or indicator_roles(second.cells):
+        return False
+    return bool(indicator_roles(_joined_header_cells(first, second)))
+
+
+def _label_row(row: GridRow) -> bool:
+    """A row of short labels without figures: what a header line holds."""
+    filled = False
+    for cell in row.cells:
+        text = cell.strip()
+        if not text:
+            continue
+        if len(text) > HEADER_LINE_CHARS or DIGIT.search(text):
+            return False
+        filled = True
+    return filled
+
+
+DIGIT = re.compile(r"\d")
+HEADER_LINE_CHARS = 8
+
+
+def _joined_header_cells(first: GridRow, second: GridRow) -> tuple[str, ...]:
+    """Each column's two lines joined; a cell merged over both rows counts once."""
+    return (
+        tuple(
+            top + (bottom.strip() if second.origin[col] else "")
+            for col, (top, bottom) in enumerate(
+                zip(first.cells, second.cells, strict=False)
+            )
+        )
+        + first.cells[len(second.cells) :]
+    )
+
+
+def _join_header_lines(first: GridRow, second: GridRow) -> GridRow:
+    return GridRow(
+        first.index, _joined_header_cells(first, second), first.origin,
+        first.spans, first.page, first.bbox, first.role,
+    )  # fmt: skip
 
 
 def _rows_of(table: Table, start: int) -> list[GridRow]:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.normalize.target import normalize_target
+
 # A level written with its code: 1－产出指标, 11-数量指标, 41－经济成本指标.
 _CODED_LEVEL = r"\d{1,2}\s*[－\-—–]\s*[^\d，,；;。：:\s][^，,；;。：:]{0,15}?"
 # The start of a clause: its number (1、 2. 1.) directly before the coded 一级.
@@ -36,6 +38,17 @@ _CODE = re.compile(r"^\d{1,2}\s*[－\-—–]\s*")
 _TRAILING = re.compile(r"[；;，,。\s]+$")
 
 MIN_CLAUSES = 1
+# A value restating its measure before the figure (安全事故发生控制数为零 under the
+# metric 安全事故发生数): the measure, then a relation.
+_RESTATED = re.compile(
+    r"^(?P<measure>[^，,；;。：:\d≥≤<>＜＞=≧≦]{2,30}?)"
+    r"(?P<rest>(?:为|是|达到|达|不高于|不低于|不超过|不少于|不大于|不小于|低于|高于|"
+    r"超过|控制在|保持在|[≥≤<>＜＞=≧≦]).+)$"
+)
+_COPULA = re.compile(r"^(?:为|是|达到|达)(?=[\d零〇一二三四五六七八九十百])")
+# Characters a restated measure shares, in one run, with the clause's metric: a
+# shorter overlap (更新率 under 数据更新时效率) names another measure.
+MIN_SHARED_CHARS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +72,8 @@ class PackedClause:
 
 def is_packed_cell(text: str) -> bool:
     """Whether a cell holds numbered clauses with coded levels and value labels."""
+    if "实施周期" not in text and "年度" not in text:
+        return False  # most cells: no value label, no need for the patterns
     return bool(_VALUE_LABEL.search(text)) and bool(_CLAUSE_START.search(text))
 
 
@@ -93,6 +108,36 @@ def _clause(piece: str) -> PackedClause | None:
         metric=_TRAILING.sub("", match["metric"]).strip(),
         target=annual if annual is not None else period,
         target_period=period if annual is not None else None,
+    )
+
+
+def stated_value(value: str, metric: str) -> str:
+    """The figure of a clause value that restates its measure first.
+
+    ``应急抢险及时率为100%`` under 应急抢险及时率 → ``100%``; ``日常养护综合年费用不高于
+    175万元/公里`` under 道路日常养护综合年费用 → ``不高于175万元/公里``. The clause's
+    metric names the measure already (rule 21), so the restatement is not a second
+    measure. A value naming no measure or another one, or stating no figure, is
+    returned unchanged.
+    """
+    match = _RESTATED.match(value)
+    if match is None or not _shares_run(match["measure"], metric):
+        return value
+    rest = _COPULA.sub("", match["rest"])
+    # Only a figure is read apart: words after the relation (达到国家二级标准,
+    # ≥95%（扣除停电…）) keep the value whole, as printed.
+    return rest if normalize_target(rest).op != "qual" else value
+
+
+def _shares_run(measure: str, metric: str) -> bool:
+    """Whether ``measure`` and ``metric`` share a run of characters."""
+    return (
+        metric in measure
+        or measure in metric
+        or any(
+            measure[i : i + MIN_SHARED_CHARS] in metric
+            for i in range(len(measure) - MIN_SHARED_CHARS + 1)
+        )
     )
 
 

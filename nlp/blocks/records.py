@@ -85,6 +85,35 @@ class GridRow:
 
 
 @dataclass(frozen=True, slots=True)
+class RowRoles:
+    """Which cell of one data row holds which role (``nlp.blocks.alignment``).
+
+    Attributes:
+        row: index of the row in the table.
+        roles: (role, column) pairs; one column may hold two roles (an empty
+            三级 cell's measure named in the description column).
+        shifted: True when the row did not sit under its header and was read in
+            printed order instead.
+    """
+
+    row: int
+    roles: tuple[tuple[ColumnRole, int], ...]
+    shifted: bool = False
+
+    @classmethod
+    def of(cls, row: int, roles: dict[ColumnRole, int], shifted: bool) -> RowRoles:
+        """Build from a role -> column mapping."""
+        return cls(row, tuple(roles.items()), shifted)
+
+    def column(self, role: ColumnRole) -> int | None:
+        """The column holding ``role`` in this row, or None."""
+        for r, col in self.roles:
+            if r == role:
+                return col
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """Rows under one indicator header, with that header's column roles.
 
@@ -93,12 +122,14 @@ class Section:
         start: first data row index (inclusive).
         end: last data row index (exclusive).
         roles: column index -> role, for the columns the header names.
+        rows: the cell roles of each data row, in row order.
     """
 
     header_row: int
     start: int
     end: int
     roles: tuple[tuple[int, ColumnRole], ...]
+    rows: tuple[RowRoles, ...] = ()
 
     def column(self, role: ColumnRole) -> int | None:
         """The first column with ``role``, or None."""

@@ -11,7 +11,8 @@ column's content and gives roles to columns the header left unnamed:
 * a value column of small whole numbers summing to about 100 is a weight;
 * a 实施周期 value column is the target when the table gives no 年度 value;
 * a column of packed cells (numbered clauses holding whole indicators) is
-  ``packed`` and the column naming the row's project is ``project``.
+  ``packed``, and a 项目名称 column left of the indicator columns (or of the
+  packed one) is ``project``: it names each row's project.
 
 Rules with stated thresholds (:class:`RoleParams`), chosen by reading the real
 corpus's tables: each family there is decided by a clear majority of its cells.
@@ -93,6 +94,7 @@ def refine_roles(
     if "metric" not in refined.values():
         _adopt_metric(refined, roles, columns)
     _fill_unnamed(refined, columns, params)
+    _project_column(refined, header_cells, columns, params)
     return refined
 
 
@@ -163,6 +165,32 @@ def _fill_unnamed(
             and _share(cells, _is_bare_unit) >= params.majority
         ):
             refined[col] = "unit"
+
+
+def _project_column(
+    refined: dict[int, ColumnRole],
+    header_cells: Sequence[str],
+    columns: dict[int, list[str]],
+    params: RoleParams,
+) -> None:
+    """A 项目名称 column left of the indicator columns names each row's project
+    (a money table's form turned into columns: 序号 | 项目名称 | 预算金额 | 指标名称 …),
+    unless its cells are level names or figures."""
+    first = min(
+        (c for c, r in refined.items() if r in ("level1", "level2", "metric")),
+        default=None,
+    )
+    if first is None or "project" in refined.values():
+        return
+    for col in range(first):
+        label = normalize_label(header_cells[col])
+        if col in refined or not PROJECT_HEADER.match(label):
+            continue
+        cells = columns.get(col, [])
+        named = [c for c in cells if level_kind(c) is None and not is_number_cell(c)]
+        if cells and len(named) >= params.majority * len(cells):
+            refined[col] = "project"
+            return
 
 
 def _share(cells: Sequence[str], test: object) -> float:

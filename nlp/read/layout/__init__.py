@@ -6,7 +6,8 @@ page of those into blocks in reading order, the same way whatever the source:
 
 1. **Visible text.** Fragments whose centre lies off the page are dropped, and so
    are copies of a fragment printed again at (nearly) the same place (fake bold,
-   overprinting exports).
+   overprinting exports); brackets and quotes drawn off their line are put back
+   on the line they touch.
 2. **Ruled tables.** Horizontal and vertical rulings are snapped and joined into
    segments; segments that touch form a table region. Its grid comes from the
    distinct x of its vertical and y of its horizontal segments; two neighbouring
@@ -51,7 +52,7 @@ from nlp.read.layout.common import (
     is_wide,
     join_lines,
 )
-from nlp.read.layout.lines import group_lines, paragraphs
+from nlp.read.layout.lines import group_lines, paragraphs, seat_marks
 from nlp.read.layout.pages import (
     drop_page_furniture,
     finish_pages,
@@ -80,7 +81,7 @@ def layout_page(
     Returns:
         Paragraphs and tables, top to bottom.
     """
-    visible = visible_fragments(fragments, width, height, params)
+    visible = seat_marks(visible_fragments(fragments, width, height, params), params)
     if not visible:
         return []
     page = visible[0].page

@@ -102,6 +102,8 @@ class LayoutParams:
         furniture_max_chars: longest margin text taken for a header or footer.
         furniture_x_bucket: points; repeated margin texts whose centres fall in the
             same bucket count as at the same place.
+        mark_reach: line heights of horizontal gap between a punctuation mark
+            drawn off its line and the text it is re-seated beside.
     """
 
     duplicate_tolerance: float = 1.0
@@ -127,6 +129,7 @@ class LayoutParams:
     furniture_min_pages: int = 2
     furniture_max_chars: int = 60
     furniture_x_bucket: float = 40.0
+    mark_reach: float = 0.6
 
 
 DEFAULT_PARAMS = LayoutParams()

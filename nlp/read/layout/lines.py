@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nlp.document import TextSource
 from nlp.read.layout.common import (
@@ -55,6 +56,84 @@ def source_of(frags: Sequence[TextFragment]) -> TextSource:
 
 def source_of_runs(runs: Sequence[Run]) -> TextSource:
     return "ocr" if any(run.source == "ocr" for run in runs) else "text"
+
+
+# Marks some exports draw a part of a line lower or higher than the text around
+# them (a full-width bracket or quote set on its own baseline).
+OFFSET_MARKS = frozenset("()（）[]【】〔〕“”‘’\"',，.。、:：;；")
+
+
+# Line heights above a mark searched for the text it belongs to.
+MARK_WINDOW = 3.0
+
+
+def seat_marks(
+    frags: Sequence[TextFragment], params: LayoutParams
+) -> list[TextFragment]:
+    """Put punctuation drawn off its line back on the line it belongs to.
+
+    Some exports draw brackets and quotes several points below the characters
+    around them, so by position they fall between two lines, or into the next row
+    of a table (``观测系统传输及时率(国家地面站)`` read as ``…国家地面站( )`` and a
+    ``)`` opening the next row). A fragment made only of such marks that touches,
+    left or right, a text fragment it overlaps vertically takes that fragment's
+    top and bottom; the text fragment with the most vertical overlap wins.
+    """
+    out = list(frags)
+    texts = [f for f in frags if not _only_marks(f.text)]
+    if len(texts) == len(out):
+        return out
+    texts.sort(key=lambda f: f.top)
+    tops = [f.top for f in texts]
+    for i, frag in enumerate(out):
+        if not _only_marks(frag.text):
+            continue
+        home = _mark_home(frag, texts, tops, params)
+        if home is not None:
+            out[i] = replace(frag, top=home.top, bottom=home.bottom)
+    return out
+
+
+def _only_marks(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and all(ch in OFFSET_MARKS for ch in stripped)
+
+
+def _mark_home(
+    mark: TextFragment,
+    texts: Sequence[TextFragment],
+    tops: Sequence[float],
+    params: LayoutParams,
+) -> TextFragment | None:
+    """The text fragment beside ``mark`` it overlaps most vertically, if any."""
+    height = mark.bottom - mark.top or 1.0
+    reach = params.mark_reach * height
+    best: TextFragment | None = None
+    best_overlap = 0.0
+    # Only fragments starting near the mark can overlap it.
+    low = bisect_left(tops, mark.top - MARK_WINDOW * height)
+    for text in texts[low : bisect_right(tops, mark.bottom)]:
+        overlap = min(text.bottom, mark.bottom) - max(text.top, mark.top)
+        if overlap <= best_overlap:
+            continue
+        if _beside(mark, text, reach):
+            best, best_overlap = text, overlap
+    if best is None or best_overlap >= params.line_overlap * height:
+        return None  # on its line already
+    return best
+
+
+def _beside(mark: TextFragment, text: TextFragment, reach: float) -> bool:
+    """Whether ``mark`` sits just left or just right of ``text``, not over it.
+
+    A bracket's box is a full character wide while its glyph is half that, so the
+    box may reach half its width into the text beside it; a mark lying over the
+    middle of a fragment belongs to another line.
+    """
+    give = (mark.x1 - mark.x0) / 2
+    left = text.x0 - reach <= mark.x1 <= text.x0 + give
+    right = text.x1 - give <= mark.x0 <= text.x1 + reach
+    return left or right
 
 
 def group_lines(frags: Sequence[TextFragment], params: LayoutParams) -> list[Line]:
