@@ -351,5 +351,5 @@ def test_packed_clause_naming_another_measure_stays_one_indicator(
     rows = (("项目", "预算数（万元）", "绩效目标"), ("运维项目", "0.52", cell))
     indicators = _extract("html", tmp_path, "项目支出表", rows, None)
     assert [(i.metric, i.target.text) for i in indicators if i.target] == [
-        ("数据更新时效率", "更新率>95%")
+        ("数据更新时效率", ">95%")  # a measure named before the value (rule 41)
     ]
