@@ -775,3 +775,12 @@ def test_a_percentage_with_words_of_what_it_reaches(raw: str) -> None:
 def test_words_that_compare_or_name_a_base_keep_the_target_qualitative() -> None:
     target = normalize_target("实际聘用编外人员数量大于预算编外人员数80%")
     assert target.op == "qual"
+
+
+@pytest.mark.parametrize(
+    ("unit", "text"), [("个数", "≥94个"), ("次数", "≥94次"), ("天数", "≥94天")]
+)
+def test_a_unit_column_counting_a_measure_word_gives_the_measure_word(
+    unit: str, text: str
+) -> None:
+    assert normalize_target("≥ 94", unit=unit).text == text

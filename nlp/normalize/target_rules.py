@@ -562,6 +562,7 @@ def _read_unit_column(unit: str | None) -> str | None:
         return None
     if text in PERCENT_WORDS:
         return "%"
+    text = count_unit(text)  # 个数 → 个 (guideline rule 32)
     if _UNIT_RE.fullmatch(text):
         return canonical_unit(text)[0]
     # The column says it holds a unit: a short word without digits is one, even
