@@ -108,3 +108,10 @@ def test_a_heading_reporting_on_targets_holds_actuals() -> None:
     assert section_kind("一、绩效目标完成情况") == "actual"
     assert section_kind("二、2026年绩效目标") == "target"
     assert section_kind("三、存在的问题") == "background"
+
+
+def test_the_asset_holdings_section_is_background() -> None:
+    from nlp.classify.sections import section_kind
+
+    assert section_kind("六、国有资产占用情况") == "background"
+    assert section_kind("（三）国有资产占有使用情况") == "background"
