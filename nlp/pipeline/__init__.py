@@ -9,13 +9,18 @@ asked, and streams each result to a :class:`~nlp.write.RecordWriter` as it is re
 Batch output is in input order: at most :attr:`BatchParams.window_per_worker`
 documents per worker are in flight, and finished results wait only for the
 documents submitted before them, so memory stays flat however many inputs there are,
-and runs with one or many workers write the same records in the same order.
+and runs with one or many workers write the same records in the same order. With
+several workers the OCR of a scanned document's pages is spread over all of them,
+and the document is then assembled in one process from its pages' results, so a
+long scan does not run on one core (:mod:`nlp.pipeline.pages`).
 
 Layout: ``options`` holds the run settings and bookkeeping (``ExtractOptions``,
 ``BatchParams``, ``BatchSummary``, ``TimeRecorder``); ``document`` runs the stages on
 one input (``extract_file``, ``extract_text``, ``extract``); ``inputs`` expands files
 and folders (``collect_inputs``); ``batch`` runs many documents, in worker processes
-when asked, and writes their records (``run_batch``).
+when asked, and writes their records (``run_batch``); ``workers`` runs the worker
+processes under the limits, and ``pages`` the jobs they run (a document, one page's
+OCR, a document assembled from its pages).
 """
 
 from __future__ import annotations

@@ -216,7 +216,7 @@ def _results(
         yield from _serial_results(todo, options)
         return
     pool = WorkerPool(
-        min(workers, len(todo)),
+        workers,
         options,
         limits,
         params.start_method,

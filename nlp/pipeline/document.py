@@ -19,6 +19,7 @@ from nlp.errors import UnsupportedFormatError, ZhibiaoError
 from nlp.pipeline.options import ExtractOptions, TimeRecorder
 from nlp.read import read_document
 from nlp.read.limits import reading_limits
+from nlp.read.pdf.ocr_pages import PageOcrError
 from nlp.records import RULES_ONLY, DocumentRecord, Result
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,6 @@ def _run_stages(
     """
     start = time.perf_counter()
     timer = TimeRecorder()
-    names = (doc, PurePath(label).name)
     document: Document | None = None
     try:
         with timer.stage("read"):
@@ -80,26 +80,9 @@ def _run_stages(
             )
         with timer.stage("check"):
             checks = check(indicators, amounts, document)
-    except UnsupportedFormatError as exc:
-        message = _name_file(str(exc), label, names)
-        return _failure(doc, "skipped", message, start, timer)
-    except ZhibiaoError as exc:
-        logger.debug("%s failed", label, exc_info=True)
-        message = _name_file(str(exc), label, names)
-        return _failure(doc, "error", message, start, timer, document)
     except Exception as exc:
-        if not isinstance(exc, MemoryError) and not _near_memory_cap():
-            logger.exception("%s: internal error", label)
-            message = _internal_error(label, timer, exc)
-            return _failure(doc, "error", message, start, timer, document)
-        logger.error("%s: out of memory", label)
-        limit = f"max_memory_mb={_MEMORY_LIMIT_MB[0]}" if _MEMORY_LIMIT_MB else ""
-        message = (
-            f"{label}: ran out of memory while {_stage_words(timer)} "
-            f"(over the limit {limit or 'max_memory_mb'}; raise it with "
-            "--max-memory-mb)"
-        )
-        return _failure(doc, "error", message, start, timer, document)
+        status, message = failure_message(exc, doc, label, timer)
+        return _failure(doc, status, message, start, timer, document)
     replaced = _replaced_characters(document)
     if replaced:
         checks = (*checks, ("undecodable-bytes", replaced))
@@ -117,6 +100,49 @@ def _run_stages(
         model=_model_used(options),
     )
     return Result(document=record, indicators=tuple(indicators), amounts=tuple(amounts))
+
+
+def failure_message(
+    exc: Exception, doc: str, label: str, timer: TimeRecorder
+) -> tuple[Literal["error", "skipped"], str]:
+    """The status and message of a document whose extraction raised ``exc``.
+
+    Args:
+        exc: what was raised.
+        doc: the document's ``doc`` name.
+        label: how messages name the input (its path, or "<text>").
+        timer: the stages run so far (the last one is where it failed).
+    """
+    names = (doc, PurePath(label).name)
+    if isinstance(exc, UnsupportedFormatError):
+        return "skipped", _name_file(str(exc), label, names)
+    if _out_of_memory(exc):
+        logger.error("%s: out of memory", label)
+        limit = f"max_memory_mb={_MEMORY_LIMIT_MB[0]}" if _MEMORY_LIMIT_MB else ""
+        page = f"page {exc.page}: " if isinstance(exc, PageOcrError) else ""
+        return "error", (
+            f"{label}: {page}ran out of memory while {_stage_words(timer)} "
+            f"(over the limit {limit or 'max_memory_mb'}; raise it with "
+            "--max-memory-mb)"
+        )
+    if isinstance(exc, ZhibiaoError):
+        logger.debug("%s failed", label, exc_info=True)
+        return "error", _name_file(str(exc), label, names)
+    logger.exception("%s: internal error", label)
+    return "error", _internal_error(label, timer, exc)
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` means the process ran out of memory.
+
+    A page's OCR failure is judged by its cause; an error of our own otherwise
+    never is one.
+    """
+    if isinstance(exc, PageOcrError) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    if isinstance(exc, MemoryError):
+        return True
+    return not isinstance(exc, ZhibiaoError) and _near_memory_cap()
 
 
 # The memory limit of this process, when a worker process set one.
@@ -220,13 +246,22 @@ def _failure(
     return Result(document=record)
 
 
-def extract_file(path: Path, doc: str, options: ExtractOptions | None = None) -> Result:
+def extract_file(
+    path: Path,
+    doc: str,
+    options: ExtractOptions | None = None,
+    *,
+    after_read: Callable[[], None] | None = None,
+) -> Result:
     """Extract indicators and amounts from one file; never raises for bad input.
 
     Args:
         path: the input file.
         doc: the ``doc`` value for its records (path relative to the inputs' root).
         options: extraction options (default: ``ExtractOptions()``).
+        after_read: called once the file is read, before the other stages (a
+            batch stops there, with an exception that is not an ``Exception``,
+            when the document's pages are to be recognised elsewhere first).
 
     Returns:
         The records and the document's outcome; on failure the outcome has status
@@ -235,13 +270,15 @@ def extract_file(path: Path, doc: str, options: ExtractOptions | None = None) ->
     """
     options = options or ExtractOptions()
     path = Path(path)
+
+    def load() -> Document:
+        document = read_document(path, name=doc, ocr=options.ocr)
+        if after_read is not None:
+            after_read()
+        return document
+
     with reading_limits(options.limits):
-        return _run_stages(
-            lambda: read_document(path, name=doc, ocr=options.ocr),
-            doc,
-            str(path),
-            options,
-        )
+        return _run_stages(load, doc, str(path), options)
 
 
 def extract_text(text: str, options: ExtractOptions | None = None) -> Result:

@@ -1,11 +1,20 @@
-"""Worker processes that run one document at a time under time and memory limits.
+"""Worker processes that run one job at a time under time and memory limits.
 
-Each document is extracted in a worker process. The main process watches every
-worker: a document that runs past :attr:`WorkerLimits.max_seconds`, or a worker
-whose resident memory passes :attr:`WorkerLimits.max_memory_mb`, is stopped by
-killing the worker; a worker that dies (the kernel's out-of-memory killer, a
-crash in native code) costs its one document, which gets an error record naming
-the limit, and a fresh worker takes its place. Workers also carry an
+Each document is extracted in a worker process; with several workers, the pages
+of a document that need OCR are recognised as jobs of their own on all of them and
+the document is then assembled by one (:mod:`nlp.pipeline.pages`). Page jobs
+carry their document's limits: the time limit counts the seconds of all the
+document's jobs, as if one worker had done them, and a page that fails, runs out
+of time or memory, or loses its worker fails its document (naming the page), not
+the run. Each worker holds one OCR engine and uses one core
+(:func:`_one_thread_each`).
+
+The main process watches every worker: a document that runs past
+:attr:`WorkerLimits.max_seconds`, or a worker whose resident memory passes
+:attr:`WorkerLimits.max_memory_mb`, is stopped by killing the worker; a worker
+that dies (the kernel's out-of-memory killer, a crash in native code) costs its
+one document, which gets an error record naming the limit, and a fresh worker
+takes its place. Workers also carry an
 address-space limit (their size after loading the models plus the memory limit),
 so one huge allocation fails at once instead of taking the machine.
 
@@ -16,6 +25,8 @@ the parent elsewhere), so killing the main process never leaves orphans.
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import logging
 import multiprocessing
 import os
@@ -25,13 +36,22 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from nlp.pipeline.document import _stage_functions, extract_file, set_memory_limit
+from nlp.pipeline.document import _stage_functions, set_memory_limit
 from nlp.pipeline.options import ExtractOptions
+from nlp.pipeline.pages import (
+    AssemblyJob,
+    DocumentJob,
+    Job,
+    PageJob,
+    PagePlan,
+    PageResult,
+    run_job,
+)
 from nlp.records import DocumentRecord, Result
 
 logger = logging.getLogger(__name__)
@@ -47,6 +67,15 @@ _PR_SET_PDEATHSIG = 1
 MAX_FAILED_STARTS = 3
 
 Task = tuple[Path, str]
+# A document's assembly job sorts after its page jobs.
+ASSEMBLY_ORDER = sys.maxsize
+# Native thread pools held to one thread in each worker (see _one_thread_each).
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENCV_FOR_THREADS_NUM",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,26 +130,40 @@ def _limit_address_space(extra_bytes: int) -> None:
         logger.debug("no address-space limit on this system")
 
 
+def _one_thread_each() -> None:
+    """Keep native thread pools to one thread, unless the user set them.
+
+    Each worker is meant to use one core (onnxruntime's sessions are built with
+    one thread, :class:`nlp.read.ocr.OcrParams`); OpenCV, which RapidOCR uses to
+    resize and trace boxes, and BLAS would otherwise start a thread per core in
+    every worker. Set before they are imported.
+    """
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    if "cv2" in sys.modules:  # a forked worker: OpenCV read the variable already
+        sys.modules["cv2"].setNumThreads(int(os.environ["OPENCV_FOR_THREADS_NUM"]))
+
+
 def _worker_main(
     conn: Connection, options: ExtractOptions, limits: WorkerLimits, parent: int
 ) -> None:
-    """A worker: load the stages once, then extract the documents it is sent."""
+    """A worker: load the stages once, then run the jobs it is sent."""
     _die_with_parent(parent)
     # The main process decides what an interrupt means for the run.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _one_thread_each()
     _stage_functions()
     _limit_address_space(limits.max_memory_mb * MIB)
     set_memory_limit(limits.max_memory_mb)
     conn.send(READY)
     while True:
         try:
-            task = conn.recv()
+            job = conn.recv()
         except EOFError:
             return
-        if task is None:
+        if job is None:
             return
-        path, doc = task
-        conn.send(extract_file(path, doc, options))
+        conn.send(run_job(job, options))
 
 
 def resident_bytes(pid: int) -> int:
@@ -132,8 +175,47 @@ def resident_bytes(pid: int) -> int:
         return 0
 
 
+@dataclass(eq=False, slots=True)
+class _InFlight:
+    """A document the pool has started and not finished.
+
+    Attributes:
+        index: its position among the tasks.
+        path: the input file.
+        doc: its ``doc`` name.
+        started: when its first job was given (monotonic seconds).
+        spent: seconds its finished jobs took; with the running ones' seconds
+            this is what the time limit counts, as if one worker did it all.
+        split: its pages were recognised as page jobs.
+        pending: pages given out or queued and not yet back.
+        pages: each page's OCR, by 1-based number.
+        failures: each failed page's message, by number.
+        finished: its result is in; jobs still running for it are ignored.
+    """
+
+    index: int
+    path: Path
+    doc: str
+    started: float
+    spent: float = 0.0
+    split: bool = False
+    pending: set[int] = field(default_factory=set)
+    pages: dict[int, Any] = field(default_factory=dict)
+    failures: dict[int, str] = field(default_factory=dict)
+    finished: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Given:
+    """A job a worker is running, for the document it belongs to."""
+
+    document: _InFlight
+    job: Job
+    page: int | None = None
+
+
 class _Worker:
-    """One worker process, its pipe, and the document it is working on."""
+    """One worker process, its pipe, and the job it is running."""
 
     def __init__(
         self, context: Any, options: ExtractOptions, limits: WorkerLimits
@@ -148,14 +230,14 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
-        self.task: tuple[int, Task] | None = None
+        self.task: _Given | None = None
         self.started = 0.0
         self.peak_bytes = 0
 
-    def give(self, index: int, task: Task) -> None:
-        self.task = (index, task)
+    def give(self, given: _Given) -> None:
+        self.task = given
         self.started = time.monotonic()
-        self.conn.send(task)
+        self.conn.send(given.job)
 
     def stop(self) -> None:
         """Ask the worker to finish; kill it when it does not."""
@@ -172,15 +254,19 @@ class _Worker:
 
 
 class WorkerPool:
-    """Runs tasks in worker processes and returns their results in task order.
+    """Runs documents in worker processes and returns their results in task order.
+
+    With more than one worker, the pages of a document that need OCR are
+    recognised as separate jobs on every worker (:mod:`nlp.pipeline.pages`), the
+    oldest document's jobs first; its records are those of a single read.
 
     Args:
         workers: worker processes.
         options: extraction options.
-        limits: time and memory per document.
+        limits: time and memory per document (its page jobs included).
         start_method: multiprocessing start method.
-        window_per_worker: tasks in flight per worker (bounds memory: results
-            after the oldest unfinished task wait in memory).
+        window_per_worker: documents in flight per worker (bounds memory: results
+            after the oldest unfinished document wait in memory).
     """
 
     def __init__(
@@ -196,29 +282,35 @@ class WorkerPool:
         self.limits = limits
         self.context = multiprocessing.get_context(start_method)
         self.window = self.size * max(1, window_per_worker)
+        self.split_pages = self.size > 1 and options.ocr != "never"
         self.peak_bytes = 0
         self._workers: list[_Worker] = []
         self._failed_starts = 0
+        self._queue: list[tuple[int, int, int, _Given]] = []
+        self._queued = itertools.count()
+        self._done: dict[int, Result] = {}
 
     def results(self, tasks: Sequence[Task]) -> Iterator[Result]:
         """Each task's Result, in the order of ``tasks``.
 
-        A task whose worker is killed or dies gets an error record; the others
-        go on. Workers are stopped when the iteration ends, however it ends.
+        A document whose worker is killed or dies, or one of whose pages fails,
+        gets an error record; the others go on. Workers are stopped when the
+        iteration ends, however it ends.
         """
-        done: dict[int, Result] = {}
+        self._done = {}
+        self._queue = []
         todo: deque[int] = deque(range(len(tasks)))
         emitted = 0
         try:
             self._workers = [self._spawn() for _ in range(min(self.size, len(tasks)))]
             while emitted < len(tasks):
-                while emitted in done:
-                    yield done.pop(emitted)
+                while emitted in self._done:
+                    yield self._done.pop(emitted)
                     emitted += 1
                 if emitted >= len(tasks):
                     break
                 self._assign(tasks, todo, emitted)
-                self._step(tasks, done)
+                self._step()
         finally:
             self.close()
 
@@ -232,14 +324,38 @@ class WorkerPool:
         return _Worker(self.context, self.options, self.limits)
 
     def _assign(self, tasks: Sequence[Task], todo: deque[int], emitted: int) -> None:
+        """Give idle workers jobs: queued page and assembly jobs, then documents."""
         for worker in self._workers:
-            if not todo or todo[0] >= emitted + self.window:
-                return
-            if worker.ready and worker.task is None:
+            if not (worker.ready and worker.task is None):
+                continue
+            given = self._next_queued()
+            if given is None and todo and todo[0] < emitted + self.window:
                 index = todo.popleft()
-                worker.give(index, tasks[index])
+                path, doc = tasks[index]
+                document = _InFlight(index, path, doc, time.monotonic())
+                given = _Given(document, DocumentJob(path, doc, self.split_pages))
+            if given is None:
+                return
+            worker.give(given)
+        # Page jobs wait and every worker is busy: start the rest of the pool.
+        if self._queue and len(self._workers) < self.size:
+            self._workers.append(self._spawn())
 
-    def _step(self, tasks: Sequence[Task], done: dict[int, Result]) -> None:
+    def _next_queued(self) -> _Given | None:
+        """The oldest document's next job, skipping those of finished documents."""
+        while self._queue:
+            *_, given = heapq.heappop(self._queue)
+            if not given.document.finished and not _cancelled(given):
+                return given
+        return None
+
+    def _push(self, given: _Given) -> None:
+        """Queue a job: documents in task order, pages in page order, assembly last."""
+        order = given.page if given.page is not None else ASSEMBLY_ORDER
+        entry = (given.document.index, order, next(self._queued), given)
+        heapq.heappush(self._queue, entry)
+
+    def _step(self) -> None:
         """Wait for a message, a death or the next poll; handle what happened."""
         waiting = {w.conn: w for w in self._workers}
         sentinels = {w.process.sentinel: w for w in self._workers}
@@ -247,16 +363,16 @@ class WorkerPool:
         for handle in ready:
             worker = waiting.get(handle)  # type: ignore[call-overload]
             if worker is not None:
-                self._receive(worker, done)
+                self._receive(worker)
         for handle in ready:
             worker = sentinels.get(handle)  # type: ignore[call-overload]
             if worker is not None and worker in self._workers:
                 if worker.conn.poll():
-                    self._receive(worker, done)
-                self._lost(worker, done, self._death(worker))
-        self._watch(done)
+                    self._receive(worker)
+                self._lost(worker, self._death(worker))
+        self._watch()
 
-    def _receive(self, worker: _Worker, done: dict[int, Result]) -> None:
+    def _receive(self, worker: _Worker) -> None:
         try:
             message = worker.conn.recv()
         except (EOFError, OSError):
@@ -264,36 +380,106 @@ class WorkerPool:
         if message == READY:
             worker.ready = True
             return
-        if worker.task is not None:
-            done[worker.task[0]] = message
-            worker.task = None
+        given, worker.task = worker.task, None
+        if given is None:
+            return
+        document = given.document
+        document.spent += time.monotonic() - worker.started
+        if document.finished:
+            return  # a page of a document that already failed
+        if isinstance(message, PagePlan):
+            self._plan(document, message)
+        elif isinstance(message, PageResult):
+            self._page_back(document, message)
+        else:
+            self._finish(document, message)
 
-    def _watch(self, done: dict[int, Result]) -> None:
+    def _plan(self, document: _InFlight, plan: PagePlan) -> None:
+        """Queue a job for every page the document needs recognised."""
+        document.split = True
+        for request in plan.requests:
+            document.pending.add(request.number)
+            job = PageJob(document.path, document.doc, request)
+            self._push(_Given(document, job, request.number))
+
+    def _page_back(self, document: _InFlight, result: PageResult) -> None:
+        """Record a page's outcome; assemble or fail the document when it is time.
+
+        A document fails with its lowest failed page, as a single read would,
+        once no lower page is still out; higher pages are not started.
+        """
+        document.pending.discard(result.number)
+        if result.error is not None:
+            document.failures[result.number] = result.error
+        else:
+            document.pages[result.number] = result.ocr
+        if document.failures:
+            first = min(document.failures)
+            if not any(page < first for page in document.pending):
+                self._fail(document, document.failures[first])
+        elif not document.pending:
+            job = AssemblyJob(document.path, document.doc, document.pages)
+            self._push(_Given(document, job))
+
+    def _finish(self, document: _InFlight, result: Result) -> None:
+        """The document's result; a split document's time is its whole wall time."""
+        document.finished = True
+        if document.split:
+            seconds = time.monotonic() - document.started
+            record = replace(result.document, seconds=seconds)
+            result = Result(record, result.indicators, result.amounts)
+        self._done[document.index] = result
+
+    def _fail(self, document: _InFlight, message: str) -> None:
+        """End the document with an error record (the message names the file)."""
+        logger.error("%s", message)
+        record = DocumentRecord(
+            doc=document.doc,
+            status="error",
+            error=message,
+            seconds=time.monotonic() - document.started,
+        )
+        self._finish(document, Result(document=record))
+
+    def _watch(self) -> None:
         """Stop documents over the time limit and workers over the memory limit."""
         now = time.monotonic()
         memory_limit = self.limits.max_memory_mb * MIB
+        running: dict[int, list[_Worker]] = {}
         for worker in list(self._workers):
             if worker.task is None:
                 continue
             used = resident_bytes(worker.process.pid or 0)
             worker.peak_bytes = max(worker.peak_bytes, used)
             self.peak_bytes = max(self.peak_bytes, used)
-            if now - worker.started > self.limits.max_seconds:
+            if used > memory_limit:
                 self._lost(
                     worker,
-                    done,
-                    "took longer than the limit "
-                    f"max_seconds={self.limits.max_seconds:g} (raise it with "
-                    "--max-seconds); stopped",
-                )
-            elif used > memory_limit:
-                self._lost(
-                    worker,
-                    done,
                     f"used {used // MIB:,} MB of memory, over the limit "
                     f"max_memory_mb={self.limits.max_memory_mb} (raise it with "
                     "--max-memory-mb); stopped",
                 )
+            else:
+                running.setdefault(worker.task.document.index, []).append(worker)
+        for workers in running.values():
+            document = workers[0].task.document  # type: ignore[union-attr]
+            used_seconds = document.spent + sum(now - w.started for w in workers)
+            if used_seconds > self.limits.max_seconds:
+                self._over_time(document, workers)
+
+    def _over_time(self, document: _InFlight, workers: list[_Worker]) -> None:
+        """Stop every job of a document over the time limit; it gets an error."""
+        pages = sorted(w.task.page for w in workers if w.task and w.task.page)
+        counted = ", its pages together" if document.split else ""
+        why = (
+            f"took longer than the limit max_seconds={self.limits.max_seconds:g}"
+            f"{counted} (raise it with --max-seconds); stopped"
+        )
+        for worker in workers:
+            worker.task = None
+            self._replace(worker, why)
+        if not document.finished:  # else a page left running after another failed
+            self._fail(document, f"{document.path}: {_pages_words(pages)}{why}")
 
     def _death(self, worker: _Worker) -> str:
         """Why a worker died, in words."""
@@ -310,8 +496,8 @@ class WorkerPool:
             cause = f"exited with code {code}"
         return f"worker process {cause} while reading it; the run goes on"
 
-    def _lost(self, worker: _Worker, done: dict[int, Result], why: str) -> None:
-        """Replace a worker; its document, if any, gets an error record."""
+    def _replace(self, worker: _Worker, why: str) -> None:
+        """Kill a worker and start another in its place."""
         worker.kill()
         if not worker.ready:
             self._failed_starts += 1
@@ -319,15 +505,35 @@ class WorkerPool:
                 raise RuntimeError(f"worker processes fail to start: {why}")
         position = self._workers.index(worker)
         self._workers[position] = self._spawn()
-        if worker.task is None:
+
+    def _lost(self, worker: _Worker, why: str) -> None:
+        """Replace a worker; the document of its job, if any, gets an error record."""
+        given, worker.task = worker.task, None
+        self._replace(worker, why)
+        if given is None:
             logger.warning("a worker process ended between documents: %s", why)
             return
-        index, (path, doc) = worker.task
-        logger.error("%s: %s", path, why)
-        record = DocumentRecord(
-            doc=doc,
-            status="error",
-            error=f"{path}: {why}",
-            seconds=time.monotonic() - worker.started,
-        )
-        done[index] = Result(document=record)
+        document = given.document
+        document.spent += time.monotonic() - worker.started
+        if not document.finished:
+            pages = [given.page] if given.page is not None else []
+            self._fail(document, f"{document.path}: {_pages_words(pages)}{why}")
+
+
+def _cancelled(given: _Given) -> bool:
+    """A page above a failed one: the document will fail before it matters."""
+    failures = given.document.failures
+    if given.page is None or not failures:
+        return False
+    if given.page > min(failures):
+        given.document.pending.discard(given.page)
+        return True
+    return False
+
+
+def _pages_words(pages: Sequence[int]) -> str:
+    """ "page 3: ", "pages 3, 4: " or nothing, to follow a file name."""
+    if not pages:
+        return ""
+    label = "page" if len(pages) == 1 else "pages"
+    return f"{label} {', '.join(map(str, pages))}: "

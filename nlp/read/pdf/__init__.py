@@ -35,7 +35,9 @@ from the top-left of the page.
 The package holds :mod:`~nlp.read.pdf.params` (thresholds),
 :mod:`~nlp.read.pdf.chars` (which characters are visible, and fragments),
 :mod:`~nlp.read.pdf.device` (the collecting pdfminer device and interpreter),
-:mod:`~nlp.read.pdf.pages` (page streaming, rulings, images) and
+:mod:`~nlp.read.pdf.pages` (page streaming, rulings, images),
+:mod:`~nlp.read.pdf.ocr_pages` (a page's OCR: recognised in place, or listed first
+and given later, for batches that spread one document's pages over workers) and
 :mod:`~nlp.read.pdf.reader` (:class:`PdfReader` and the OCR decision). None of them
 imports pdfminer or the OCR engine until a file is read.
 """

@@ -5,7 +5,9 @@ characters and holds an image or hidden text, or when most of its characters hav
 no Unicode mapping. With ``ocr="auto"`` such pages are recognised by
 :func:`nlp.read.ocr.ocr_pdf_page_result` (imported only then), whose per-step
 timings ("render", "ocr", "rulings") are added to the document's; ``"always"``
-recognises every page, ``"never"`` leaves such pages empty.
+recognises every page, ``"never"`` leaves such pages empty. The reader asks for a
+page's OCR through :func:`nlp.read.pdf.ocr_pages.page_ocr`, so a batch can
+recognise the pages of one document in several processes and hand the results in.
 """
 
 from __future__ import annotations
@@ -22,13 +24,12 @@ from nlp.read import OcrMode
 from nlp.read.base import DocumentBuilder
 from nlp.read.layout import PageItem, add_page_items, finish_pages, layout_page
 from nlp.read.pdf.chars import _fragments, _on_dark, _PageText
+from nlp.read.pdf.ocr_pages import OcrRequest, page_ocr
 from nlp.read.pdf.pages import _has_image, _pages, _rulings
 from nlp.read.pdf.params import DEFAULT_PARAMS, PdfParams
 
 if TYPE_CHECKING:
     from pdfminer.pdfpage import PDFPage
-
-    from nlp.read.ocr import PageOcr
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class PdfReader:
         pages: list[list[PageItem]] = []
         heights: list[float] = []
         clock = {"parse": 0.0, "layout": 0.0, "ocr": 0.0}
-        lay_out = partial(self._page, path, params=params, clock=clock)
+        lay_out = partial(self._page, path, display=display, params=params, clock=clock)
         for info, items in _pages(path, display, clock, lay_out):
             builder.add_page(info)
             pages.append(items)
@@ -92,6 +93,7 @@ class PdfReader:
         page: PDFPage,
         found: _PageText,
         ltpage: Any,
+        display: str,
         params: PdfParams,
         clock: dict[str, float],
     ) -> tuple[PageInfo, list[PageItem]]:
@@ -104,7 +106,8 @@ class PdfReader:
         clock["layout"] += time.perf_counter() - started
         use_ocr = self._needs_ocr(found, len(chars), page, ltpage, params)
         if use_ocr:
-            recognised = self._recognise(path, number, width, height)
+            request = OcrRequest(number, width, height)
+            recognised = page_ocr(path, display, request, self.ocr)
             if recognised is None:
                 use_ocr = False
                 fragments = []
@@ -117,30 +120,6 @@ class PdfReader:
         items = layout_page(fragments, rulings, width, height, params.layout)
         clock["layout"] += time.perf_counter() - started
         return PageInfo(number, width, height, ocr=use_ocr), items
-
-    def _recognise(
-        self, path: Path, number: int, width: float, height: float
-    ) -> PageOcr | None:
-        """OCR one page; None when OCR is unavailable and the mode is "auto".
-
-        Raises:
-            ReadError: OCR is unavailable and the mode is "always".
-        """
-        try:
-            from nlp.read.ocr import ocr_pdf_page_result
-        except ImportError as exc:
-            if self.ocr == "always":
-                raise ReadError(
-                    f"{path.name}: page {number}: OCR is not available: {exc}"
-                ) from exc
-            logger.warning(
-                "%s: page %d has no usable text layer and OCR is not available (%s)",
-                path.name,
-                number,
-                exc,
-            )
-            return None
-        return ocr_pdf_page_result(path, number - 1, width, height)
 
     def _needs_ocr(
         self,
