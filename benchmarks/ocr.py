@@ -26,8 +26,12 @@ precision and recall of the page's characters (whitespace removed) as multisets
 against the text layer, and their F1.
 
 Then pages per second (wall) and CPU seconds per page of ``zhibiao extract`` at
-1 and 2 workers on one long scanned document (``--long-pages`` scanned pages in
-one image-only PDF), each run in a fresh process.
+1 and 2 workers on one long scanned document (the ``--pages`` scanned pages
+repeated to ``--long-pages`` pages in one image-only PDF), each run in a fresh
+process: with 2 workers the document's pages are recognised on both
+(:mod:`nlp.pipeline.pages`). CPU time counts every process of the run (main and
+workers, model loading included); the records of both runs are compared byte for
+byte.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import resource
 import subprocess
@@ -175,25 +180,41 @@ def per_page(scans: Path, pages: Sequence[dict], folder: Path) -> list[str]:
     ]
 
 
-def workers_run(scans: Path, pages: Sequence[dict], folder: Path) -> list[str]:
-    """Pages/s and CPU s/page of ``extract`` at 1 and 2 workers on one long scan."""
+def long_scan(scans: Path, pages: Sequence[dict], count: int, out: Path) -> Path:
+    """One image-only PDF of ``count`` pages: the scanned pages, repeated in turn."""
     import pypdfium2 as pdfium
 
     long_pdf = pdfium.PdfDocument.new()
-    for page in pages:
+    for k in range(count):
+        page = pages[k % len(pages)]
         source = pdfium.PdfDocument(str(scans / "docs" / page["doc"]))
         long_pdf.import_pages(source, [page["page"] - 1])
         source.close()
-    path = folder / "long-scan.pdf"
-    long_pdf.save(str(path))
+    long_pdf.save(str(out))
     long_pdf.close()
+    return out
+
+
+def _records(out: Path) -> dict[str, bytes]:
+    """The record tables of a run, byte for byte."""
+    return {t: (out / f"{t}.jsonl").read_bytes() for t in ("indicators", "amounts")}
+
+
+def workers_run(
+    scans: Path, pages: Sequence[dict], count: int, folder: Path
+) -> list[str]:
+    """Pages/s and CPU s/page of ``extract`` at 1 and 2 workers on one long scan."""
+    path = long_scan(scans, pages, count, folder / "long-scan.pdf")
     lines = [
         "",
-        f"One long scanned document of {len(pages)} pages, `extract` in a new process:",
+        f"One long scanned document of {count} pages ({len(pages)} scanned pages "
+        "repeated), `zhibiao extract` in a new process, load average "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} at the start:",
         "",
-        "| workers | pages/s (wall) | CPU s/page |",
-        "| --- | --- | --- |",
+        "| workers | wall s | pages/s (wall) | CPU s (all processes) | CPU s/page |",
+        "| --- | --- | --- | --- | --- |",
     ]
+    records = {}
     for workers in (1, 2):
         out = folder / f"out{workers}"
         cmd = [sys.executable, "-m", "nlp.cli", "extract", str(path), "--out", str(out)]
@@ -204,10 +225,14 @@ def workers_run(scans: Path, pages: Sequence[dict], folder: Path) -> list[str]:
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        records[workers] = _records(out)
         lines.append(
-            f"| {workers} | {len(pages) / wall:.3f} | {cpu / len(pages):.2f} |"
+            f"| {workers} | {wall:.1f} | {count / wall:.3f} | {cpu:.1f} | "
+            f"{cpu / count:.2f} |"
         )
         log.info("%s", lines[-1])
+    same = "identical" if records[1] == records[2] else "DIFFERENT"
+    lines += ["", f"Records at 2 workers against 1 worker: {same}."]
     return lines
 
 
@@ -219,17 +244,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--pages", type=int, default=8, help="pages timed one by one")
     parser.add_argument(
-        "--long-pages", type=int, default=8, help="pages of the long scan"
+        "--long-pages",
+        type=int,
+        default=16,
+        help="pages of the long scan (0: skip it)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         scans = ensure_scans(args.scans, folder)
-        pages = sample_pages(scans, max(args.pages, args.long_pages))
-        report = per_page(scans, pages[: args.pages], folder)
+        pages = sample_pages(scans, args.pages)
+        report = per_page(scans, pages, folder)
         if args.long_pages:
-            report += workers_run(scans, pages[: args.long_pages], folder)
+            report += workers_run(scans, pages, args.long_pages, folder)
     log.info("%s", "\n".join(report))
 
 
