@@ -70,14 +70,13 @@ _LEAD_IN = re.compile(
     r"确保|保证|全年|本年度|本年|年度内|全市|其中|通过|提供|举办|打造|培育|认定|本项目|"
     r"在|对|将|计划|实际|预计|主要|进一步|使|最终使|已有|共有|共)"
 )
-# Verbs after which the number's counted noun follows (建成8个…): the metric is after.
-_COUNT_VERB = re.compile(
-    r"(?:建成|完成|举办|开展|支持|培育|组织|推动|实施|引进|打造|新增|覆盖|涵盖|吸引|"
-    r"提供|建设|认定|新建|招引|签约|惠及|服务|培训|接待|办理|受理|改造|创建|"
-    r"等|的|在|有|赴|将)$"
+# A word that modifies the value, not the metric (支持科技型中小企业累计超2.2万家,
+# 主体施工完成65%).
+_VALUE_MODIFIER = re.compile(
+    r"(?:累计|共计|合计|共|总计|约|达|均|全部|完成|实现|调查结果|按时开展)$"
 )
-# A word that modifies the value, not the metric (支持科技型中小企业累计超2.2万家).
-_VALUE_MODIFIER = re.compile(r"(?:累计|共计|合计|共|总计|约|达|均|全部)$")
+# The end of a measure's name: text ending so names what the next value measures.
+_MEASURE_END = re.compile(r"(?:率|度|比例|数量|人数|次数|个数|数)$")
 _CHANGE = re.compile(
     r"(?:增长|下降|增加|减少|提高|降低|上升|下调|上调|增幅|降幅|减幅|增速|增收|减收|"
     r"节约|持平)$|^占|比上年|较上年|同比|环比|与上年相比|比.{0,6}年(?:执行|预算|决算)"
@@ -139,6 +138,7 @@ class _Value:
     count_first: bool  # a count with no relation: its noun may follow it
     money: bool
     grade: bool
+    count: bool = False  # a number with a count unit (个, 人次, 名)
 
 
 # LaTeX math as PDF-to-Markdown converters write it ($95\%$, $\geq 90\%$), each
@@ -214,6 +214,7 @@ def _values(text: str) -> Iterator[_Value]:
                 bool(match.group("mult")) and not match.group("unit")
             ),
             grade=False,
+            count=_is_count(match),
         )  # fmt: skip
 
 
@@ -250,12 +251,24 @@ def _clauses(text: str, values: list[_Value]) -> Iterator[tuple[int, int]]:
     value_ends = {v.end for v in values}
     start = 0
     for i, ch in enumerate(text):
+        if _thousands_comma(text, i):
+            continue
         if (ch in CLAUSE_END and not _colon_before_value(text, i, values)) or (
             ch == "、" and i in value_ends and _ENUMERATION not in text[start:i]
         ):
             yield start, i
             start = i + 1
     yield start, len(text)
+
+
+def _thousands_comma(text: str, i: int) -> bool:
+    """A comma inside a number (``12,560人次``), which ends no clause."""
+    return (
+        text[i] in ",，"
+        and i > 0
+        and text[i - 1].isdigit()
+        and re.match(r"\s?\d{3}(?!\d)", text[i + 1 : i + 6]) is not None
+    )
 
 
 def _colon_before_value(text: str, i: int, values: list[_Value]) -> bool:
@@ -310,8 +323,13 @@ def _statement(
 ) -> Found | None:
     lead = _strip_lead(before)
     noun_after = _noun_after(after)
-    if value.count_first and noun_after and (not lead or _COUNT_VERB.search(lead)):
-        metric, start = noun_after, value.start
+    if noun_after and _MEASURE_END.search(noun_after):
+        noun_after = ""  # the next value's measure (…191亩移交手续或安置数量105套)
+    if noun_after and (
+        value.count_first or (value.count and _only_lead_ins(_after_time(lead)))
+    ):
+        # 完成15个老旧小区改造, 为1236名老年人提供服务: the counted noun follows
+        metric, start = _VALUE_MODIFIER.sub("", noun_after), value.start
     else:
         metric = _VALUE_MODIFIER.sub("", lead).strip()
         start = value.start - len(before) + len(before.rstrip()) - len(lead)
