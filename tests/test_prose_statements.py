@@ -188,3 +188,46 @@ def test_a_prose_cell_s_label_is_its_section(tmp_path: Path) -> None:
         ("验收项目", "52个", "actual"),
         ("移民满意度", "93%", "actual"),
     ]
+
+
+def test_a_count_written_with_one_chinese_numeral() -> None:
+    found = find_statements(
+        "完成外出督查每周两次，协调工作每月至少一次；一期工程开工。"
+    )
+    assert [(s.metric, s.target_raw, s.value_raw) for s in found] == [
+        ("外出督查", "每周两次", "每周2次"),
+        ("协调工作", "每月至少一次", "每月至少1次"),
+    ]
+
+
+def test_a_verb_and_a_floor_before_a_count_name_the_noun_after() -> None:
+    found = _triples(
+        "形成不少于2项专项研究成果、1份研究方案，"
+        "安排153名信息采集员对全区城市事件进行采集。"
+    )
+    assert [(m, v) for m, v, _ in found] == [
+        ("专项研究成果", "不少于2项"),
+        ("研究方案", "1份"),
+        ("信息采集员", "153名"),
+    ]
+
+
+def test_a_list_closed_by_deng_keeps_its_items() -> None:
+    found = _triples("新增海外展销中心、共享园区等50个。")
+    assert found[0][:2] == ("新增海外展销中心、共享园区", "50个")
+
+
+def test_a_sentence_announcing_plans_makes_its_list_targets() -> None:
+    text = (
+        "全年项目完工率达到95.6%。具体目标包括：（1）项目开工率达到100%；"
+        "（2）受益脱贫户满意度≥90%。下一步，我局将强化管理，确保预算执行率不低于96%，"
+        "义务教育巩固率高于99%。绩效目标完成情况：完工率达到96%。"
+    )
+    assert [(m, k) for m, _, k in _triples(text, "actual")] == [
+        ("项目完工率", "actual"),
+        ("项目开工率", "target"),
+        ("受益脱贫户满意度", "target"),
+        ("预算执行率", "target"),
+        ("义务教育巩固率", "target"),
+        ("完工率", "actual"),
+    ]
