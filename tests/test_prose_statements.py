@@ -115,3 +115,119 @@ def test_the_asset_holdings_section_is_background() -> None:
 
     assert section_kind("六、国有资产占用情况") == "background"
     assert section_kind("（三）国有资产占有使用情况") == "background"
+
+
+def test_a_thousands_comma_does_not_end_the_clause() -> None:
+    assert _triples("全年完成职业技能培训12,560人次，培训合格率达到90%以上。") == [
+        ("职业技能培训", "12,560人次", "target"),
+        ("培训合格率", "达到90%以上", "target"),
+    ]
+
+
+def test_a_count_before_its_noun_after_a_place_or_a_preposition() -> None:
+    found = _triples(
+        "完成全区12个镇街农村集中供水工程的日常巡检。"
+        "全年为1236名经济困难老年人提供上门服务。",
+        "actual",
+    )
+    assert [(m, v) for m, v, _ in found] == [
+        ("镇街农村集中供水工程的日常巡检", "12个"),
+        ("经济困难老年人提供上门服务", "为1236名"),
+    ]
+
+
+def test_a_noun_naming_the_next_measure_is_not_the_count_s_noun() -> None:
+    found = _triples("完善项目用地191亩移交手续或拆迁安置房安置数量105套。")
+    assert found[0][:2] == ("项目用地", "191亩")
+
+
+def test_a_verb_before_the_value_is_not_part_of_the_metric() -> None:
+    assert _triples("地下室主体施工完成65%，培训覆盖率实现100%。", "actual") == [
+        ("地下室主体施工", "65%", "actual"),
+        ("培训覆盖率", "100%", "actual"),
+    ]
+
+
+def test_background_sections_drop_counts_but_keep_rates(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(
+        "某中心2025年度项目支出绩效自评报告\n\n一、项目基本情况\n（二）项目资金情况\n"
+        "本项目涉及38个区县，预算执行率为96.35%。\n"
+        "二、绩效目标及实现情况\n（二）预算管理情况\n政府采购执行率为100%。\n"
+        "三、存在的问题\n仍有12个项目未完工，力争培训后就业率不低于85%。\n",
+        encoding="utf-8",
+    )
+    result = nlp.extract(path, use_model=False)
+    found = [(i.metric, i.target.text, i.kind) for i in result.indicators]
+    assert found == [
+        ("预算执行率", "96.35%", "actual"),
+        ("政府采购执行率", "100%", "actual"),
+        ("培训后就业率", "≥85%", "target"),
+    ]
+
+
+def test_a_prose_cell_s_label_is_its_section(tmp_path: Path) -> None:
+    path = tmp_path / "form.html"
+    path.write_text(
+        "<html><body><h2>2026年项目绩效目标表</h2><table>"
+        "<tr><td>项目名称</td><td colspan='3'>水库移民后期扶持</td></tr>"
+        "<tr><td>项目概况</td><td colspan='3'>库区涉及38个区县、696个乡镇，"
+        "扶持人口450198人。</td></tr>"
+        "<tr><td>当年绩效目标</td><td colspan='3'>项目覆盖区县30个以上，"
+        "完工项目验收率达到90%以上。</td></tr>"
+        "<tr><td>主要绩效完成情况</td><td colspan='3'>全年完成验收项目52个，"
+        "移民满意度为93%。</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    result = nlp.extract(path, use_model=False)
+    found = [(i.metric, i.target.text, i.kind) for i in result.indicators]
+    assert found == [
+        ("项目覆盖区县", "≥30个", "target"),
+        ("完工项目验收率", "≥90%", "target"),
+        ("验收项目", "52个", "actual"),
+        ("移民满意度", "93%", "actual"),
+    ]
+
+
+def test_a_count_written_with_one_chinese_numeral() -> None:
+    found = find_statements(
+        "完成外出督查每周两次，协调工作每月至少一次；一期工程开工。"
+    )
+    assert [(s.metric, s.target_raw, s.value_raw) for s in found] == [
+        ("外出督查", "每周两次", "每周2次"),
+        ("协调工作", "每月至少一次", "每月至少1次"),
+    ]
+
+
+def test_a_verb_and_a_floor_before_a_count_name_the_noun_after() -> None:
+    found = _triples(
+        "形成不少于2项专项研究成果、1份研究方案，"
+        "安排153名信息采集员对全区城市事件进行采集。"
+    )
+    assert [(m, v) for m, v, _ in found] == [
+        ("专项研究成果", "不少于2项"),
+        ("研究方案", "1份"),
+        ("信息采集员", "153名"),
+    ]
+
+
+def test_a_list_closed_by_deng_keeps_its_items() -> None:
+    found = _triples("新增海外展销中心、共享园区等50个。")
+    assert found[0][:2] == ("新增海外展销中心、共享园区", "50个")
+
+
+def test_a_sentence_announcing_plans_makes_its_list_targets() -> None:
+    text = (
+        "全年项目完工率达到95.6%。具体目标包括：（1）项目开工率达到100%；"
+        "（2）受益脱贫户满意度≥90%。下一步，我局将强化管理，确保预算执行率不低于96%，"
+        "义务教育巩固率高于99%。绩效目标完成情况：完工率达到96%。"
+    )
+    assert [(m, k) for m, _, k in _triples(text, "actual")] == [
+        ("项目完工率", "actual"),
+        ("项目开工率", "target"),
+        ("受益脱贫户满意度", "target"),
+        ("预算执行率", "target"),
+        ("义务教育巩固率", "target"),
+        ("完工率", "actual"),
+    ]

@@ -10,9 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from nlp.blocks import TableView, is_number_cell, unit_of_line
+from nlp.assemble.money import _row_label
+from nlp.blocks import GridRow, TableView, is_number_cell, unit_of_line
 from nlp.classify import SpanScorer, Statement, StatementKind, find_statements
-from nlp.classify.sections import SectionTracker, looks_like_heading
+from nlp.classify.sections import (
+    SectionKind,
+    SectionTracker,
+    looks_like_heading,
+    section_kind,
+)
 from nlp.document import Block, Document
 from nlp.normalize.amounts import find_amounts
 from nlp.normalize.target import normalize_target
@@ -54,9 +60,17 @@ class ProseReader:
         document: Document,
         project: str | None,
     ) -> None:
-        """Statements and amounts in the table's cells that hold prose."""
+        """Statements and amounts in the table's cells that hold prose.
+
+        A cell's label (its row's label, else its column's header) is read like a
+        heading: a 项目概况 cell is background, a 年度绩效目标 cell holds targets,
+        a 完成情况 cell actuals (guideline rules 29, 30).
+        """
         self.flush(project)
+        headers: dict[int, str] = {}
         for row in table.rows:
+            if row.role == "header":
+                headers = dict(enumerate(row.cells))
             for col, text in enumerate(row.cells):
                 span = row.spans[col]
                 if (row.index, col) in used or not row.origin[col] or span is None:
@@ -67,7 +81,13 @@ class ProseReader:
                     text=text.strip(), page=row.page, table=table.index,
                     row=row.index, span=span, bbox=row.bbox,
                 )  # fmt: skip
-                self.text(document.text[span[0] : span[1]], span[0], source, project)
+                label = _cell_section(row, col, headers.get(col))
+                self._read_joined(
+                    document.text[span[0] : span[1]],
+                    [_Piece(document.text[span[0] : span[1]], span[0], source)],
+                    project,
+                    label,
+                )
 
     def block(self, block: Block, project: str | None) -> None:
         """Statements and amounts in a paragraph or heading."""
@@ -113,17 +133,26 @@ class ProseReader:
         self._read_joined(text, [_Piece(text, offset, source)], project)
 
     def _read_joined(
-        self, text: str, pieces: list[_Piece], project: str | None
+        self,
+        text: str,
+        pieces: list[_Piece],
+        project: str | None,
+        section: SectionKind | None = None,
     ) -> None:
         """Statements and amounts of a sentence joined from ``pieces``: an amount
-        or a subject broken over a PDF line is read whole."""
-        self._add_statements(text, pieces, project)
+        or a subject broken over a PDF line is read whole. ``section``, when given,
+        is the text's own section (a table cell's label), else the headings'."""
+        self._add_statements(text, pieces, project, section)
         self._add_amounts(text, pieces)
 
     def _add_statements(
-        self, text: str, pieces: list[_Piece], project: str | None
+        self,
+        text: str,
+        pieces: list[_Piece],
+        project: str | None,
+        section: SectionKind | None = None,
     ) -> None:
-        for statement in self._statements(text):
+        for statement in self._statements(text, section):
             piece, start = _locate(pieces, statement.start)
             offset = piece.offset + start - statement.start
             self.indicators.append(
@@ -146,11 +175,16 @@ class ProseReader:
                 )
             )
 
-    def _statements(self, text: str) -> list[Statement]:
+    def _statements(
+        self, text: str, section: SectionKind | None = None
+    ) -> list[Statement]:
         """Statements of ``text`` typed by its section; none in background."""
-        section = self.sections.kind
+        section = section or self.sections.kind
         if section == "background":
-            return []
+            # Rule 29 leaves out the counts of background, problem and advice
+            # paragraphs; a rate, score or cap stated there is still a statement.
+            found = find_statements(text, self.kind, self.model)
+            return [s for s in found if not _is_count(s)]
         if section is None:
             return find_statements(text, self.kind, self.model)
         return find_statements(text, section, self.model, decided=True)
@@ -205,6 +239,28 @@ def _rest(pieces: list[_Piece], cut: int) -> list[_Piece]:
             out.append(_Piece(piece.text[skip:], piece.offset + skip, piece.source))
         position = end
     return out
+
+
+# Units of a value that is not a count: rates, scores, money caps (rule 35).
+_NOT_COUNT_UNITS = ("%", "‰", "分", "元")
+
+
+def _is_count(statement: Statement) -> bool:
+    """A statement whose value counts things (``38个``, ``450198人``)."""
+    target = normalize_target(statement.value_raw or statement.target_raw)
+    if target.qualitative is not None or target.unit is None:
+        return False  # a grade, or a bare number
+    return not target.unit.endswith(_NOT_COUNT_UNITS)
+
+
+def _cell_section(row: GridRow, col: int, header: str | None) -> SectionKind | None:
+    """The section a prose cell's label names: the row's label left of it, else
+    its column's header."""
+    label = _row_label(row, col)
+    kind = section_kind(label) if label and label != row.cells[col] else None
+    if kind is None and header and header != row.cells[col]:
+        kind = section_kind(header)
+    return kind
 
 
 def _is_prose_cell(text: str) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _NUMBER = r"(?:\d{1,3}(?:[,，]\s?\d{3})+|\d+)(?:\s?[.．]\s?\d+)?"
 _COUNT_UNITS = (
@@ -70,14 +70,13 @@ _LEAD_IN = re.compile(
     r"确保|保证|全年|本年度|本年|年度内|全市|其中|通过|提供|举办|打造|培育|认定|本项目|"
     r"在|对|将|计划|实际|预计|主要|进一步|使|最终使|已有|共有|共)"
 )
-# Verbs after which the number's counted noun follows (建成8个…): the metric is after.
-_COUNT_VERB = re.compile(
-    r"(?:建成|完成|举办|开展|支持|培育|组织|推动|实施|引进|打造|新增|覆盖|涵盖|吸引|"
-    r"提供|建设|认定|新建|招引|签约|惠及|服务|培训|接待|办理|受理|改造|创建|"
-    r"等|的|在|有|赴|将)$"
+# A word that modifies the value, not the metric (支持科技型中小企业累计超2.2万家,
+# 主体施工完成65%).
+_VALUE_MODIFIER = re.compile(
+    r"(?:累计|共计|合计|共|总计|约|达|均|全部|完成|实现|调查结果|按时开展|预计开展|预计)$"
 )
-# A word that modifies the value, not the metric (支持科技型中小企业累计超2.2万家).
-_VALUE_MODIFIER = re.compile(r"(?:累计|共计|合计|共|总计|约|达|均|全部)$")
+# The end of a measure's name: text ending so names what the next value measures.
+_MEASURE_END = re.compile(r"(?:率|度|比例|数量|人数|次数|个数|数)$")
 _CHANGE = re.compile(
     r"(?:增长|下降|增加|减少|提高|降低|上升|下调|上调|增幅|降幅|减幅|增速|增收|减收|"
     r"节约|持平)$|^占|比上年|较上年|同比|环比|与上年相比|比.{0,6}年(?:执行|预算|决算)"
@@ -139,6 +138,7 @@ class _Value:
     count_first: bool  # a count with no relation: its noun may follow it
     money: bool
     grade: bool
+    count: bool = False  # a number with a count unit (个, 人次, 名)
 
 
 # LaTeX math as PDF-to-Markdown converters write it ($95\%$, $\geq 90\%$), each
@@ -159,16 +159,39 @@ def plain(text: str) -> str:
     return text
 
 
+# A count written with one Chinese numeral at the end of its clause
+# (开展高温慰问活动一次；, 每周两次，, 研究报告一份、): read as its digit.
+_CN_COUNT = re.compile(
+    r"(?<![第一二两三四五六七八九十百千万\d])[一二两三四五六七八九]"
+    r"(?=(?:" + _COUNT_UNITS + r")(?:[，,。；;、！？]|$))"
+)
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"两": "2"}
+
+
+def _arabic(text: str) -> str:
+    """``text`` with clause-final one-numeral counts as digits (same offsets)."""
+    return _CN_COUNT.sub(lambda m: _CN_DIGITS[m.group()], text)
+
+
 def find(text: str) -> list[Found]:
     """Every statement of ``text`` in order (kind left to the caller)."""
     if "$" in text or "\\" in text:
         text = plain(text)
+    written, text = text, _arabic(text)
     values = list(_values(text))
     found: list[Found] = []
     for start, end in _clauses(text, values):
         inside = [v for v in values if start <= v.start and v.end <= end]
         found += _clause_statements(text, start, end, inside, found)
-    return found
+    if written == text:
+        return found
+    return [_as_written(f, written) for f in found]
+
+
+def _as_written(found: Found, written: str) -> Found:
+    """``found`` with its target_raw as the text writes it (一次, not 1次)."""
+    raw = written[found.value_start : found.end].strip().lstrip(":：").strip()
+    return replace(found, target_raw=raw)
 
 
 def _parenthesized(text: str) -> list[bool]:
@@ -214,6 +237,7 @@ def _values(text: str) -> Iterator[_Value]:
                 bool(match.group("mult")) and not match.group("unit")
             ),
             grade=False,
+            count=_is_count(match),
         )  # fmt: skip
 
 
@@ -250,12 +274,24 @@ def _clauses(text: str, values: list[_Value]) -> Iterator[tuple[int, int]]:
     value_ends = {v.end for v in values}
     start = 0
     for i, ch in enumerate(text):
+        if _thousands_comma(text, i):
+            continue
         if (ch in CLAUSE_END and not _colon_before_value(text, i, values)) or (
             ch == "、" and i in value_ends and _ENUMERATION not in text[start:i]
         ):
             yield start, i
             start = i + 1
     yield start, len(text)
+
+
+def _thousands_comma(text: str, i: int) -> bool:
+    """A comma inside a number (``12,560人次``), which ends no clause."""
+    return (
+        text[i] in ",，"
+        and i > 0
+        and text[i - 1].isdigit()
+        and re.match(r"\s?\d{3}(?!\d)", text[i + 1 : i + 6]) is not None
+    )
 
 
 def _colon_before_value(text: str, i: int, values: list[_Value]) -> bool:
@@ -310,10 +346,19 @@ def _statement(
 ) -> Found | None:
     lead = _strip_lead(before)
     noun_after = _noun_after(after)
-    if value.count_first and noun_after and (not lead or _COUNT_VERB.search(lead)):
-        metric, start = noun_after, value.start
+    if noun_after and _MEASURE_END.search(noun_after):
+        noun_after = ""  # the next value's measure (…191亩移交手续或安置数量105套)
+    if noun_after and (
+        value.count_first
+        or (value.count and _only_lead_ins(_after_time(lead)))
+        or (value.count and not _MEASURE_END.search(lead) and _ends_in_verb(lead))
+    ):
+        # 完成15个老旧小区改造, 为1236名老年人提供服务: the counted noun follows
+        metric, start = _VALUE_MODIFIER.sub("", noun_after), value.start
     else:
         metric = _VALUE_MODIFIER.sub("", lead).strip()
+        if "、" in metric:
+            metric = metric.removesuffix("等")  # A、B等50个: the items, not 等
         start = value.start - len(before) + len(before.rstrip()) - len(lead)
     metric = re.sub(r"\s+", "", metric).strip("的、:：")
     if _only_lead_ins(metric):
@@ -378,9 +423,28 @@ def _only_lead_ins(text: str) -> bool:
     return not text
 
 
+# Verbs that end a lead-in before a count with a relation: 形成不少于2项成果,
+# 项目开展不少于4次巡查: the counted noun after the count is the metric.
+_VERB_END = re.compile(r"(?:形成|完成|开展|组织|举办|提供|实施|建成|新增|培训|引进)$")
+
+
+def _ends_in_verb(lead: str) -> bool:
+    return bool(_VERB_END.search(lead))
+
+
+# Where a counted noun ends: a preposition starts what is done with it
+# (153名信息采集员对全区城市事件进行采集).
+_NOUN_STOP = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2})(?:对(?![接象外口比标应])|向(?!导)|从(?![事业])|进行|用于)"
+)
+
+
 def _noun_after(after: str) -> str:
     """The counted noun written after a count (up to the clause's next value)."""
     noun = re.sub(r"\s+", "", after).lstrip("的")
+    stop = _NOUN_STOP.search(noun)
+    if stop:
+        noun = noun[: stop.start()]
     noun = noun.rstrip("、，,等")
     if noun.endswith("等"):
         noun = noun[:-1]

@@ -125,6 +125,8 @@ def _rule_matches(
     found = []
     for hit in _active(text, grammar.find(text)):
         kind = _kind_of(hit.clause, default_kind, decided, hit.score)
+        if kind == "actual" and _plans_ahead(text, hit):
+            kind = "target"
         statement = Statement(
             start=hit.start,
             end=hit.end,
@@ -201,6 +203,24 @@ def _clause_around(text: str, start: int) -> str:
 
 _STRONG_TARGET = re.compile(r"计划|力争|预计|目标|争取|拟|将")
 _ACTUAL_CUE = re.compile(r"实际|已完成|累计完成")
+
+
+# Words earlier in a sentence that make what follows a plan (下一步，我局将…，确保…；
+# 具体目标包括：（1）…；（2）…), unless they report on one (目标完成情况).
+_PLAN_AHEAD = re.compile(
+    r"下一步|我(?:局|单位|部门|中心)将|力争|目标(?:包括|为|是)|以下工作"
+)
+_REPORTED = re.compile(r"完成|实现|情况|取得|成效")
+
+
+def _plans_ahead(text: str, hit: grammar.Found) -> bool:
+    """True when the sentence holding ``hit`` announces plans before it and the
+    hit itself is no score and says nothing was done (实际)."""
+    if hit.score or _ACTUAL_CUE.search(hit.clause):
+        return False
+    sentence_start = max(text.rfind(ch, 0, hit.start) for ch in "。！？") + 1
+    before = text[sentence_start : hit.start]
+    return bool(_PLAN_AHEAD.search(before)) and not _REPORTED.search(before)
 
 
 def _kind_of(
