@@ -391,13 +391,17 @@ def test_rows_that_state_a_measure_unit_are_not_money() -> None:
         _table(
             ("项目", "预算数"),
             ("城市绿化", "12.00"),
+            ("市发展改革委（本级）", "8.00"),
             ("绿地（万m²）", "106.4"),
             ("道路（万公里）", "12.5"),
             ("服务（万人次）", "3.2"),
             ("养护里程（km）", "8.00"),
         ),
     )
-    assert _amounts(amounts) == [("120000.00", "城市绿化", "预算数")]
+    assert _amounts(amounts) == [
+        ("120000.00", "城市绿化", "预算数"),
+        ("80000.00", "市发展改革委(本级)", "预算数"),
+    ]
 
 
 def test_form_like_row_under_project_name_row_has_no_column() -> None:

@@ -131,9 +131,12 @@ _MEASURE_CJK = (
 # After a bare 万/亿 any Latin letter is a measure (m², km, kW): a currency code
 # there is read as the amount's unit by the grammar before this is asked.
 MEASURE_UNIT_RE = re.compile(rf"{_MEASURE_CJK}|[A-Za-z]")
-# A unit in brackets naming a measure: (万m²), （万公里）, （人次）.
+# A unit in brackets naming a measure: (万m²), （万公里）, （人次）. Measure
+# characters that also name ranks and editions (本级, 号, 期) are left out.
+_BRACKET_CHARS = "".join(sorted(MEASURE_CHARS - frozenset("本级号期字倍位条平")))
 MEASURE_UNIT_BRACKET = re.compile(
-    rf"[（(]\s*[万亿千]?\s*(?:{_MEASURE_CJK}|k?m[²³23]?|k[Ww]h?|kg|t)+\s*[）)/]"
+    rf"[（(]\s*[万亿千]?\s*(?:[{_BRACKET_CHARS}{MEASURE_SYMBOLS}]|"
+    rf"{'|'.join(MEASURE_WORDS)}|k?m[²³23]?|k[Ww]h?|kg|t)+\s*[）)/]"
 )
 
 
