@@ -576,10 +576,17 @@ def report_command(
     """Health report over a folder: checks a reviewer would look at, without gold."""
     import tempfile
 
-    from nlp.report import documents_table, health_rows, render
+    from nlp.report import (
+        documents_table,
+        health_rows,
+        mismatch_rows,
+        render,
+        render_mismatches,
+    )
 
     def done(folder: Path) -> None:
         rows = health_rows(folder)
+        mismatches = mismatch_rows(folder)
         if fmt is ReportFormat.json:
             for row in rows:
                 _print_json(
@@ -589,11 +596,16 @@ def report_command(
                         "indicators": row.indicators,
                         "amounts": row.amounts,
                         "checks": row.checks,
+                        "sum_mismatches": [
+                            m.to_dict() for m in mismatches if m.doc == row.doc
+                        ],
                     }
                 )
         else:
             width = None if sys.stdout.isatty() else 200
-            render(rows, Console(width=width))
+            console = Console(width=width)
+            render(rows, console)
+            render_mismatches(mismatches, console)
 
     if len(paths) == 1 and paths[0].is_dir():
         try:

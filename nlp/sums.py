@@ -47,6 +47,10 @@ _TOTAL = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]\s*)?.{0,8}?(合\s*计|总\s*计|小\s*计)\s*$"
 )
 _CODE = re.compile(r"^\d{3,7}$")
+# A code written before the label in one cell: [20132]组织事务, 20132 组织事务.
+_CODE_IN_LABEL = re.compile(
+    r"^(?:[\[【［(（](\d{3,7})[\]】］)）]\s*|(\d{3,7})\s+)(?=[\u4e00-\u9fff])(?!年)"
+)
 _LABEL = re.compile(r"[\u4e00-\u9fff]")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -56,7 +60,7 @@ class _Row:
     """One amount of a column group, with what the check needs to know of it."""
 
     amount: Amount
-    row: int
+    row: tuple[int, int]  # (table, row): continued tables keep their order
     total: bool
     code: str | None
 
@@ -96,9 +100,13 @@ def is_total(subject: str | None) -> bool:
 
 
 def row_code(source_text: str) -> str | None:
-    """The row's classification code: a leading 3-7 digit cell, or the 类/款/项
-    cells joined (``208 | 05 | 05`` → ``2080505``)."""
+    """The row's classification code: a leading 3-7 digit cell, the 类/款/项
+    cells joined (``208 | 05 | 05`` → ``2080505``), or a code written in the
+    label cell (``[20132]组织事务``, ``20132 组织事务``); empty cells before it
+    (an indented label) are skipped."""
     cells = [c.strip() for c in re.split(r"\t|\s\|\s", source_text)]
+    while cells and not cells[0]:
+        cells.pop(0)
     parts = []
     for cell in cells:
         if cell.isdigit() and len(cell) <= 7:
@@ -106,28 +114,34 @@ def row_code(source_text: str) -> str | None:
             continue
         break
     code = "".join(parts)
+    if not parts and cells:
+        written = _CODE_IN_LABEL.match(cells[0])
+        code = (written.group(1) or written.group(2)) if written else ""
     return code if _CODE.match(code) else None
 
 
 def _side(amount: Amount, seen: dict[tuple[object, ...], int]) -> int:
-    """Which side of the row the amount is on: the number of label cells (cells
-    with Chinese text) before its subject's cell, so a 收支总表's income items are
-    side 0 and its spending items side 1, and code cells do not count."""
-    cells = [c.strip() for c in (amount.source.text or "").split("\t")]
-    subject = "".join((amount.subject or "").split())
-    matches = [k for k, c in enumerate(cells) if "".join(c.split()) == subject]
+    """Which grid column of its row the amount stands in, so a 收支总表's income
+    and spending amounts (one column name, two sides) are apart. A row's
+    amounts come left to right, so the n-th amount with a given text is the n-th
+    cell holding it; an amount not found in its row's cells is column 0."""
+    cells = ["".join(c.split()) for c in (amount.source.text or "").split("\t")]
+    text = "".join(amount.money.text.split())
+    matches = [k for k, c in enumerate(cells) if c == text]
     if not matches:
         return 0
-    key = (amount.source.table, amount.source.row, amount.column, subject)
+    key = (amount.source.table, amount.source.row, text)
     nth = seen.get(key, 0)
     seen[key] = nth + 1
-    index = matches[min(nth, len(matches) - 1)]
-    return sum(1 for cell in cells[:index] if _LABEL.search(cell))
+    return matches[min(nth, len(matches) - 1)]
 
 
-def column_groups(amounts: Sequence[Amount]) -> list[list[_Row]]:
-    """Table amounts grouped by table, column and side, in row order."""
-    groups: dict[tuple[object, ...], list[_Row]] = defaultdict(list)
+GroupKey = tuple[int, str, int]
+
+
+def keyed_groups(amounts: Sequence[Amount]) -> dict[GroupKey, list[_Row]]:
+    """Table amounts grouped by (table, column, side), each group in row order."""
+    groups: dict[GroupKey, list[_Row]] = defaultdict(list)
     seen: dict[tuple[object, ...], int] = {}
     for amount in amounts:
         source = amount.source
@@ -136,15 +150,40 @@ def column_groups(amounts: Sequence[Amount]) -> list[list[_Row]]:
         side = _side(amount, seen)
         key = (source.table, amount.column, side)
         code = row_code(source.text or "")
-        groups[key].append(_Row(amount, source.row, is_total(amount.subject), code))
+        row = _Row(amount, (source.table, source.row), is_total(amount.subject), code)
+        groups[key].append(row)
     for rows in groups.values():
         rows.sort(key=lambda r: r.row)
-    return list(groups.values())
+    return dict(groups)
+
+
+def column_groups(amounts: Sequence[Amount]) -> list[list[_Row]]:
+    """Table amounts grouped by table, column and side, in row order."""
+    return list(keyed_groups(amounts).values())
+
+
+def continued_rows(groups: dict[GroupKey, list[_Row]], key: GroupKey) -> list[_Row]:
+    """The group with the same column of the tables just before and after it
+    on the neighbouring pages: a table a page break cut into two reader tables
+    (the rows of one part add up to a total printed in the other)."""
+    table, column, side = key
+    rows = list(groups[key])
+    before = groups.get((table - 1, column, side))
+    if before and _page(before[-1]) + 1 == _page(rows[0]):
+        rows = before + rows
+    after = groups.get((table + 1, column, side))
+    if after and _page(rows[-1]) + 1 == _page(after[0]):
+        rows = rows + after
+    return rows
+
+
+def _page(row: _Row) -> int:
+    return row.amount.source.page or 0
 
 
 def _distinct_rows(rows: Iterable[_Row]) -> list[_Row]:
     """One amount per table row (a row repeated by a reader counts once)."""
-    kept: dict[int, _Row] = {}
+    kept: dict[tuple[int, int], _Row] = {}
     for row in rows:
         kept.setdefault(row.row, row)
     return list(kept.values())
@@ -159,13 +198,57 @@ def _top_level(rows: Sequence[_Row]) -> list[_Row]:
     return [r for r in coded if len(r.code or "") == shortest]
 
 
+def nested_top_level(rows: Sequence[_Row]) -> list[_Row]:
+    """The top level of rows nested by their sums alone (no codes printed).
+
+    A 类 row is followed by its 款 rows, each by its 项 rows, and a parent is the
+    sum of the children right under it. Read greedily: a row whose value the
+    next rows (each with its own children) add up to exactly is their parent.
+    Empty when no row turned out to be a parent (the plain list is a candidate
+    already).
+    """
+    values = [r.amount.money.value for r in rows]
+    ends = _item_ends(values)
+    top: list[_Row] = []
+    index = 0
+    while index < len(rows):
+        top.append(rows[index])
+        index = ends[index]
+    return top if len(top) < len(rows) else []
+
+
+def _item_ends(values: Sequence[Decimal]) -> list[int]:
+    """For each row, where its item (the row and its children) ends.
+
+    Filled from the last row up, so each row's children are already known: a
+    row with a positive value takes the following items while their sum stays
+    below its value, and keeps them when the sum reaches it exactly.
+    """
+    ends = [0] * len(values)
+    for index in range(len(values) - 1, -1, -1):
+        ends[index] = index + 1
+        target = values[index]
+        if target <= 0:
+            continue
+        position, reached = index + 1, Decimal(0)
+        while position < len(values) and reached < target:
+            reached += values[position]
+            position = ends[position]
+        if reached == target:
+            ends[index] = position
+    return ends
+
+
 def candidate_parts(rows: Sequence[_Row], index: int) -> list[list[_Row]]:
     """The sets of parts total ``rows[index]`` may be the sum of, likeliest first."""
     before, after = [], []
+    previous_total: list[_Row] = []
     for row in reversed(rows[:index]):
         if row.total:
+            previous_total = [row]
             break
         before.append(row)
+    before.reverse()
     for row in rows[index + 1 :]:
         if row.total:
             break
@@ -174,9 +257,13 @@ def candidate_parts(rows: Sequence[_Row], index: int) -> list[list[_Row]]:
     subtotals = [r for k, r in enumerate(rows) if k != index and r.total]
     candidates = [_top_level(after), _top_level(before), after, before]
     candidates += [_top_level(others), others, subtotals]
+    candidates += [nested_top_level(after), nested_top_level(before)]
+    candidates += [nested_top_level(others)]
+    # 收入总计 = 本年收入合计 + the rows under it (上年结转, 用事业基金弥补收支差额).
+    candidates += [previous_total + before] if previous_total else []
     # A total over the first rows under it (a unit, then its own sub-units).
     candidates += [after[:n] for n in range(1, len(after))]
-    candidates += [before[:n] for n in range(1, len(before))]
+    candidates += [before[-n:] for n in range(1, len(before))]
     return [c for c in candidates if c]
 
 
@@ -312,6 +399,18 @@ def _repair(row: _Row, money: Money, change: str) -> None:
     _add(amount, "notes", note)
 
 
+def _candidates_for(
+    total: _Row, candidates: list[list[_Row]], continued: Sequence[_Row]
+) -> list[list[_Row]]:
+    """The total's part sets in its own table, then over the continued table."""
+    if total not in continued or not total.total:
+        if total.code:
+            children = _children(continued, total)
+            return [*candidates, children] if children else candidates
+        return candidates
+    return [*candidates, *candidate_parts(continued, continued.index(total))]
+
+
 def check_sums(amounts: Sequence[Amount], ocr_pages: Iterable[int] = ()) -> SumCounts:
     """Check every table total against its parts; flag and repair as stated above.
 
@@ -324,17 +423,25 @@ def check_sums(amounts: Sequence[Amount], ocr_pages: Iterable[int] = ()) -> SumC
     """
     ocr = set(ocr_pages)
     tables = totals = mismatches = rounding = repaired = 0
-    for group in column_groups(amounts):
+    groups = keyed_groups(amounts)
+    for key, group in groups.items():
         rows = _distinct_rows(group)
         checks = _checks(rows)
         if not checks:
             continue
         tables += 1
-        for total, candidates in checks:
+        continued: list[_Row] | None = None
+        for total, own in checks:
             totals += 1
-            if any(_holds(total, parts) for parts in candidates):
+            if any(_holds(total, parts) for parts in own):
                 continue
-            parts = candidates[0]
+            if continued is None:
+                continued = _distinct_rows(continued_rows(groups, key))
+            candidates = own
+            if len(continued) > len(rows):
+                candidates = _candidates_for(total, own, continued)
+                if any(_holds(total, parts) for parts in candidates):
+                    continue
             fix = (
                 _one_repair(total, candidates)
                 if total.amount.source.page in ocr
@@ -344,11 +451,99 @@ def check_sums(amounts: Sequence[Amount], ocr_pages: Iterable[int] = ()) -> SumC
                 _repair(*fix)
                 repaired += 1
                 continue
-            flag = ROUNDING if is_rounding(total, parts) else MISMATCH
+            near = [parts for parts in candidates if is_rounding(total, parts)]
+            parts = near[0] if near else candidates[0]
+            flag = ROUNDING if near else MISMATCH
             if flag == ROUNDING:
                 rounding += 1
             else:
                 mismatches += 1
+                _add(total.amount, "notes", mismatch_note(total, parts))
             for row in (total, *parts):
                 _add(row.amount, "flags", flag)
     return SumCounts(tables, totals, mismatches, rounding, repaired)
+
+
+@dataclass(frozen=True, slots=True)
+class MismatchNote:
+    """What a total's record says about its mismatch (one note, one format).
+
+    Attributes:
+        total: the total's value, yuan.
+        parts: the sum of the parts checked, yuan.
+        rows: the table rows of those parts.
+        cause: a category from :func:`mismatch_cause`.
+    """
+
+    total: Decimal
+    parts: Decimal
+    rows: tuple[int, ...]
+    cause: str
+
+    @property
+    def difference(self) -> Decimal:
+        """Total minus the parts' sum, yuan."""
+        return self.total - self.parts
+
+    def to_text(self) -> str:
+        """The note as written into the record's ``notes``."""
+        rows = ",".join(str(r) for r in self.rows)
+        return (
+            f"{MISMATCH}: total {self.total} parts {self.parts} "
+            f"difference {self.difference} rows {rows}; cause: {self.cause}"
+        )
+
+    @classmethod
+    def from_text(cls, text: str) -> MismatchNote | None:
+        """Read a note written by :meth:`to_text`; None for any other note."""
+        match = _NOTE.fullmatch(text)
+        if match is None:
+            return None
+        rows = tuple(int(r) for r in match["rows"].split(",") if r)
+        return cls(
+            Decimal(match["total"]), Decimal(match["parts"]), rows, match["cause"]
+        )
+
+
+_NOTE = re.compile(
+    rf"{MISMATCH}: total (?P<total>-?[\d.]+) parts (?P<parts>-?[\d.]+) "
+    r"difference -?[\d.]+ rows (?P<rows>[\d,]*); cause: (?P<cause>[\w-]+)"
+)
+
+
+def mismatch_note(total: _Row, parts: Sequence[_Row]) -> str:
+    """The note a mismatched total's record gets: the parts' sum, the
+    difference, the rows checked and the likeliest cause."""
+    parts_sum = sum((p.amount.money.value for p in parts), Decimal(0))
+    note = MismatchNote(
+        total.amount.money.value,
+        parts_sum,
+        tuple(p.row[1] for p in parts),
+        mismatch_cause(total, parts),
+    )
+    return note.to_text()
+
+
+# A parts' sum this close to a whole multiple of the total (2×, 3×) counts the
+# total's levels (类, 款, 项) more than once.
+LEVELS_TOLERANCE = Decimal("0.001")
+
+
+def mismatch_cause(total: _Row, parts: Sequence[_Row]) -> str:
+    """A short category for a mismatch, read from its arithmetic.
+
+    ``levels-double-counted``: the parts add up to about 2× or 3× the total, so
+    nested rows without codes were taken as one level; ``total-in-parts``: a
+    part equals the total (a total row the check did not recognise);
+    ``parts-exceed-total`` / ``parts-short-of-total``: neither, the parts found
+    do not add up (rows cut off at a page break, the document's own figures).
+    """
+    value = total.amount.money.value
+    parts_sum = sum((p.amount.money.value for p in parts), Decimal(0))
+    if value > 0 and parts_sum >= 2 * value:
+        ratio = parts_sum / value
+        if abs(ratio - ratio.to_integral_value()) <= LEVELS_TOLERANCE * ratio:
+            return "levels-double-counted"
+    if value != 0 and any(p.amount.money.value == value for p in parts):
+        return "total-in-parts"
+    return "parts-exceed-total" if parts_sum > value else "parts-short-of-total"

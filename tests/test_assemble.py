@@ -370,6 +370,40 @@ def test_percentage_column_is_not_money() -> None:
     assert _amounts(amounts) == [("120000.00", "培训费", "预算数")]
 
 
+def test_column_number_row_and_line_number_column_are_not_money() -> None:
+    _, amounts = _run(
+        "单位：万元",
+        _table(
+            ("项目", "行次", "预算数", "项目", "行次", "预算数"),
+            ("栏次", "", "1", "栏次", "", "2"),
+            ("财政拨款收入", "1", "300.00", "一般公共服务支出", "27", "300.00"),
+        ),
+    )
+    assert [(v, s) for v, s, _ in _amounts(amounts)] == [
+        ("3000000.00", "财政拨款收入"),
+        ("3000000.00", "一般公共服务支出"),
+    ]
+
+
+def test_rows_that_state_a_measure_unit_are_not_money() -> None:
+    _, amounts = _run(
+        "单位：万元",
+        _table(
+            ("项目", "预算数"),
+            ("城市绿化", "12.00"),
+            ("市发展改革委（本级）", "8.00"),
+            ("绿地（万m²）", "106.4"),
+            ("道路（万公里）", "12.5"),
+            ("服务（万人次）", "3.2"),
+            ("养护里程（km）", "8.00"),
+        ),
+    )
+    assert _amounts(amounts) == [
+        ("120000.00", "城市绿化", "预算数"),
+        ("80000.00", "市发展改革委(本级)", "预算数"),
+    ]
+
+
 def test_form_like_row_under_project_name_row_has_no_column() -> None:
     _, amounts = _run(
         _table(

@@ -266,12 +266,28 @@ NON_AMOUNTS = {
         "处置民意速办工单共计一千余件，二百余件信访案件，完成两千余套回迁房屋的分选房"
     ),
     "measure_after_wan": "覆盖2万户居民，服务3万人次",
+    "area_length_power_after_wan": (
+        "新建绿地面积106.4万m²，投资建设公路12.5万公里，新增用水1.2万 m³，"
+        "装机20万kW，整治10万㎡，建设资金用于18万千米管网、5万标准箱、"
+        "3万平方公里"
+    ),
+    "measure_on_the_next_line": "项目资金支持新建绿地106.4万\nm²",
 }
 
 
 @pytest.mark.parametrize("kind", sorted(NON_AMOUNTS))
 def test_non_amounts_are_not_reported(kind: str) -> None:
     assert find_amounts(NON_AMOUNTS[kind]) == []
+
+
+def test_money_beside_measures_is_still_money() -> None:
+    found = find_amounts(
+        "新建绿地106.4万m²，总投资35.17亿元，道路12.5万公里，资金3万。"
+    )
+    assert [(a.money.text, a.money.value) for a in found] == [
+        ("35.17亿元", Decimal("3517000000")),
+        ("3万", Decimal("30000")),
+    ]
 
 
 def test_words_that_contain_unit_characters() -> None:

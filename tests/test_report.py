@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from nlp.cli import app
-from nlp.report import health_rows, totals
+from nlp.report import health_rows, mismatch_rows, totals
 
 
 def _documents(folder: Path) -> Path:
@@ -64,3 +65,35 @@ def test_report_command_extracts_inputs_first(tmp_path: Path) -> None:
     (row,) = [json.loads(line) for line in result.output.splitlines()]
     assert row["doc"] == "d.txt" and row["status"] == "ok"
     assert row["indicators"] >= 1
+
+
+def test_report_lists_each_mismatched_total(tmp_path: Path) -> None:
+    folder = _documents(tmp_path / "out")
+    note = (
+        "sum-mismatch: total 3000000.00 parts 2000000.00 difference 1000000.00 "
+        "rows 3,4; cause: parts-short-of-total"
+    )
+    record = {
+        "doc": "b.pdf",
+        "text": "300.00",
+        "value": "3000000.00",
+        "subject": "合计",
+        "column": "预算数",
+        "source": {"page": 2, "table": 1, "row": 2, "text": "合计\t300.00"},
+        "flags": ["sum-mismatch"],
+        "notes": [note],
+    }
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    (folder / "amounts.jsonl").write_text(line, encoding="utf-8")
+    [mismatch] = mismatch_rows(folder)
+    assert (mismatch.page, mismatch.table, mismatch.row) == (2, 1, 2)
+    assert mismatch.note.difference == Decimal("1000000.00")
+    assert mismatch.note.rows == (3, 4)
+    result = CliRunner().invoke(app, ["report", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "1,000,000.00" in result.output and "parts-short-of-total" in result.output
+    result = CliRunner().invoke(app, ["report", str(folder), "--format", "json"])
+    listed = [json.loads(line) for line in result.output.splitlines()]
+    by_doc = {d["doc"]: d["sum_mismatches"] for d in listed}
+    assert by_doc["b.pdf"][0]["cause"] == "parts-short-of-total"
+    assert by_doc["a.txt"] == []

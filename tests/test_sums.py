@@ -5,7 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from nlp.records import Amount, Money, Source
-from nlp.sums import check_sums, digit_variants, is_total, row_code
+from nlp.sums import (
+    MismatchNote,
+    _Row,
+    check_sums,
+    digit_variants,
+    is_total,
+    mismatch_cause,
+    row_code,
+)
 
 WAN = Decimal(10000)
 
@@ -13,7 +21,7 @@ WAN = Decimal(10000)
 def amount(
     row: int, subject: str, text: str, code: str = "", column: str = "合计"
 ) -> Amount:
-    cells = [c for c in (code, subject, text) if c]
+    cells = (code, subject, text)  # a grid row: the code cell may be empty
     value = Decimal(text.replace(",", "")) * WAN
     return Amount(
         doc="d.pdf",
@@ -133,4 +141,67 @@ def test_helpers() -> None:
     assert ("1,884.50", "6→8") in digit_variants("1,684.50")
     assert all(
         change in {"6→8", "8→6", "0→8", "8→0"} for _, change in digit_variants("80.6")
+    )
+
+
+def test_codes_written_in_the_label_cell() -> None:
+    assert row_code("[20132]组织事务\t16.25") == "20132"
+    assert row_code("20805 行政事业单位养老支出\t\t16.25") == "20805"
+    assert row_code("\t20805 行政事业单位养老支出\t16.25") == "20805"
+    assert row_code("2026信访专项经费\t30.00") is None
+    assert row_code("2026 年经费\t30.00") is None
+
+
+def test_levels_without_codes_nest_by_their_sums() -> None:
+    # 类 / 款 / 项 rows with no codes: the 合计 is the sum of the 类 rows only.
+    amounts = [
+        amount(1, "合计", "124.00"),
+        amount(2, "一般公共服务支出", "100.00"),
+        amount(3, "财政事务", "100.00"),
+        amount(4, "行政运行", "60.00"),
+        amount(5, "一般行政管理事务", "40.00"),
+        amount(6, "国防支出", "24.00"),
+        amount(7, "国防动员", "24.00"),
+    ]
+    counts = check_sums(amounts)
+    assert (counts.totals, counts.mismatches) == (1, 0)
+
+
+def test_a_table_cut_by_a_page_break_is_checked_whole() -> None:
+    first = [amount(1, "合计", "300.00"), amount(2, "甲", "100.00")]
+    second = [amount(1, "乙", "200.00")]
+    for part in second:
+        source = part.source
+        object.__setattr__(
+            part, "source", Source(source.text, page=2, table=1, row=source.row)
+        )
+    counts = check_sums([*first, *second])
+    assert (counts.totals, counts.mismatches) == (1, 0)
+
+
+def test_a_mismatch_note_says_by_how_much_and_why() -> None:
+    amounts = [
+        amount(1, "合计", "300.00"),
+        amount(2, "甲", "100.00"),
+        amount(3, "乙", "150.00"),
+    ]
+    counts = check_sums(amounts)
+    assert counts.mismatches == 1
+    [text] = amounts[0].notes
+    note = MismatchNote.from_text(text)
+    assert note is not None
+    assert note.difference == Decimal("500000.00")
+    assert note.rows == (2, 3) and note.cause == "parts-short-of-total"
+
+
+def test_parts_counted_at_two_levels_are_named_so() -> None:
+    def row(index: int, text: str) -> _Row:
+        return _Row(amount(index, "项", text), (0, index), index == 1, None)
+
+    total = row(1, "300.00")
+    two_levels = [row(2, "300.00"), row(3, "100.00"), row(4, "200.00")]
+    assert mismatch_cause(total, two_levels) == "levels-double-counted"
+    assert mismatch_cause(total, [row(2, "100.00")]) == "parts-short-of-total"
+    assert mismatch_cause(total, [row(2, "300.00"), row(3, "1.00")]) == (
+        "total-in-parts"
     )

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 
 from nlp.assemble.rows import NOT_APPLICABLE
 from nlp.blocks import GridRow, TableView, is_number_cell, normalize_label
 from nlp.errors import ParseError
-from nlp.normalize.money import parse_money
+from nlp.normalize.money import MEASURE_UNIT_BRACKET, parse_money
 from nlp.records import Amount, Money, Source
 
 UNIT_WORD = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?(亿元|万元|千元|元)\s*[）)]")
@@ -24,8 +25,12 @@ MONEY_WORD = re.compile(
 )
 NOT_MONEY = re.compile(
     r"编码|代码|序号|编号|数量|人数|户数|个数|次数|面积|年度$|年份|%|％|百分比|"
-    r"率|比例|比重|日期|时间|电话|计量单位|平方米|批次"
+    r"率|比例|比重|日期|时间|电话|计量单位|平方米|批次|行\s*次|栏\s*次"
 )
+# The row under a budget table's header that numbers its columns (栏次 | 1 | 2 …,
+# ** | ** | 1 | 2 …): labels of this kind and small increasing integers only.
+COLUMN_NUMBER_LABEL = re.compile(r"栏\s*次|行\s*次|序\s*号|项\s*目|[*＊甲乙丙丁]+")
+COLUMN_NUMBER = re.compile(r"\d{1,2}")
 ENUMERATION = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．)]|"
     r"[①-⑳]|其中[:：])\s*"
@@ -51,7 +56,7 @@ def _table_amounts(
             in_header_band = True
             continue
         in_header_band = False
-        if row.role != "data":
+        if row.role != "data" or is_column_number_row(row.cells):
             continue
         for col, text in enumerate(row.cells):
             if not row.origin[col] or (row.index, col) in used:
@@ -59,6 +64,19 @@ def _table_amounts(
             amount = _cell_amount(table, row, col, text, headers, prevailing, doc)
             if amount is not None:
                 out.append(amount)
+
+
+def is_column_number_row(cells: Sequence[str]) -> bool:
+    """A row that numbers the columns (栏次 1 2 3 …): its integers are not money."""
+    numbers: list[int] = []
+    for cell in cells:
+        text = cell.strip()
+        if not text or COLUMN_NUMBER_LABEL.fullmatch(text):
+            continue
+        if not COLUMN_NUMBER.fullmatch(text):
+            return False
+        numbers.append(int(text))
+    return len(numbers) >= 2 and all(a < b for a, b in pairwise(numbers))
 
 
 def _extend_headers(
@@ -172,11 +190,13 @@ def _cell_unit(
     header_unit = UNIT_WORD.search(header)
     if header_unit:
         return header_unit.group(1), "table"
-    if NOT_MONEY.search(header):
+    if NOT_MONEY.search(header) or MEASURE_UNIT_BRACKET.search(header):
         return None, None
     label_unit = UNIT_WORD.search(label_norm)
     if label_unit:
         return label_unit.group(1), "table"
+    if MEASURE_UNIT_BRACKET.search(label_norm):
+        return None, None  # 道路（万公里）: the row states a unit that is not money
     if NOT_MONEY.search(label_norm) and not MONEY_WORD.search(header):
         return None, None
     if table_unit:

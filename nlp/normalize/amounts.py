@@ -5,7 +5,8 @@
 
 - a currency is written (元, 万元, 亿元, 美元, ￥ ...), or
 - an Arabic number carries 万/亿 without a currency (``固投纳统 63.8 亿``,
-  ``项目总预算1720.00万``) and is not followed by a measure word (``2万户``); when
+  ``项目总预算1720.00万``) and is not followed by a measure (``2万户``,
+  ``106.4万m²``, ``12.5万公里``, ``3.2万人次``: ``MEASURE_UNIT_RE``); when
   a Chinese character follows, the clause must name money (预算, 资金, 拨付 ...).
 
 Everything else is left alone: years, percentages, counts with measure words, subject
@@ -38,6 +39,7 @@ from decimal import Decimal
 from nlp.normalize.money import (
     AMOUNT_RE,
     CN_NUMERAL_CHARS,
+    MEASURE_UNIT_RE,
     NUM,
     UnitSpec,
     arabic_value,
@@ -82,9 +84,6 @@ MAX_LOOKBACK = 80
 # A heading sentence borrowed as the subject is at most this long (公务接待费).
 MAX_HEADING = 20
 
-MEASURE_CHARS = frozenset(
-    "人户件套个名次份栋台辆亩平米吨张本册家所场项批位条间株棵只头支篇字号级倍期"
-)
 MONEY_CUES = re.compile(
     r"预算|资金|金额|经费|费用|款|拨付|投资|支出|收入|纳统|产值|资产|债|税|营收|"
     r"销售额|营业额|收益|利润|成本|价|租金|工资|补贴|补助|奖金|资本|融资|投入|"
@@ -277,18 +276,25 @@ def _unit_word_ok(m: re.Match[str], text: str) -> bool:
 
 
 def _bare_wan_ok(text: str, start: int, end: int) -> bool:
-    """万/亿 without 元: money unless a measure word follows or, when a Chinese
-    character follows, the clause does not talk about money."""
+    """万/亿 without 元: money unless a measure follows (also on the next line,
+    where a wrapped unit lands) or, when a Chinese character follows, the clause
+    does not talk about money."""
+    if MEASURE_UNIT_RE.match(text, _skip_space(text, end)):
+        return False
     k = end
     while k < len(text) and text[k] in " \t":
         k += 1
     nxt = text[k] if k < len(text) else ""
-    if nxt in MEASURE_CHARS:
-        return False
     if not nxt or not _CJK.match(nxt) or text.startswith(("以上", "左右", "以内"), k):
         return True
     clause_start = _clause_start(text, start, 0)
     return MONEY_CUES.search(text, clause_start, start) is not None
+
+
+def _skip_space(text: str, k: int) -> int:
+    while k < len(text) and text[k].isspace():
+        k += 1
+    return k
 
 
 def _clause_start(text: str, start: int, floor: int) -> int:

@@ -113,6 +113,31 @@ SUFFIX_APPROX: dict[str, Approx] = {
     "以内": "at_most", "之内": "at_most",
 }  # fmt: skip
 JIAO_UNITS = frozenset("角毛")
+# Measures that are not money: a number with 万/亿 followed by one of these counts
+# area, length, people or goods (106.4万m², 12.5万公里, 3.2万人次), and a column
+# headed by one holds no money. Single measure words, then the longer unit words
+# and the Latin and squared symbols that follow a number (m², km, kW, t).
+MEASURE_CHARS = frozenset(
+    "人户件套个名次份栋台辆亩平米吨张本册家所场项批位条间株棵只头支篇字号级倍期"
+)
+MEASURE_WORDS = (
+    "公里", "千米", "公顷", "千瓦", "兆瓦", "平方", "立方", "千克", "公斤", "标箱",
+    "标准箱", "延米", "床位", "座", "处", "盏", "羽", "尾",
+)  # fmt: skip
+MEASURE_SYMBOLS = "㎡㎞㎥㎏㎾℃°"
+_MEASURE_CJK = (
+    rf"[{''.join(sorted(MEASURE_CHARS))}{MEASURE_SYMBOLS}]|{'|'.join(MEASURE_WORDS)}"
+)
+# After a bare 万/亿 any Latin letter is a measure (m², km, kW): a currency code
+# there is read as the amount's unit by the grammar before this is asked.
+MEASURE_UNIT_RE = re.compile(rf"{_MEASURE_CJK}|[A-Za-z]")
+# A unit in brackets naming a measure: (万m²), （万公里）, （人次）. Measure
+# characters that also name ranks and editions (本级, 号, 期) are left out.
+_BRACKET_CHARS = "".join(sorted(MEASURE_CHARS - frozenset("本级号期字倍位条平")))
+MEASURE_UNIT_BRACKET = re.compile(
+    rf"[（(]\s*[万亿千]?\s*(?:[{_BRACKET_CHARS}{MEASURE_SYMBOLS}]|"
+    rf"{'|'.join(MEASURE_WORDS)}|k?m[²³23]?|k[Ww]h?|kg|t)+\s*[）)/]"
+)
 
 
 # -- grammar ----------------------------------------------------------------------
