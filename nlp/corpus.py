@@ -670,8 +670,10 @@ it; lines without spans are kept as negatives.
 
 Labels: `METRIC` (what is measured), `TARGET` / `ACTUAL` (relation and value, by the
 gold record's `kind`), `LEVEL` (一级/二级 of a table row), `AMOUNT` (a money amount).
-Spans placed: {labels}; {failed} gold texts not found and {crossing} running over a
-line break are left out (`alignment.json`).
+
+Spans placed, per label: {labels}.
+Gold texts not found: {failed}; running over a line break (left out): {crossing}
+(`alignment.json` lists them).
 
 ## Sources
 
