@@ -8,8 +8,9 @@ Everything is printed by one run:
 - load, in fresh processes (nothing cached in memory), CPU time (user + sys) and wall
   time: reading the model files (``SpanScorer.from_disk``), and making the segmenter
   ready (jieba's prefix dictionary plus the budget lexicon, ``get_segmenter``) with
-  the prefix-dictionary cache warm and with it cold (an empty cache folder: jieba
-  builds the dictionary from its word list, then the cache is written);
+  the prefix-dictionary cache warm and with it cold (empty cache folders, ours and
+  jieba's: jieba builds the dictionary from its word list, then our cache is
+  written; what the first run on a new machine pays);
 - prose: characters and statements per CPU second through the statement finder
   (``find_statements``: the rules, then, with the model, its judgement of each rule
   statement), rules only vs rules + model, on two texts: the real prose units of the
@@ -132,13 +133,16 @@ def load_time(
         step: ``model`` (read the model files) or ``segmenter``.
         model: the model folder.
         repeats: fresh processes to run.
-        cold: give the process an empty prefix-dictionary cache folder.
+        cold: give the process empty cache folders, ours and jieba's, so jieba
+            builds its dictionary from its word list and the cache is written.
     """
     code = LOAD_SNIPPET.format(step=step, model=str(model))
     best = (float("inf"), float("inf"))
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as empty:
-            env = {**os.environ, "ZHIBIAO_CACHE": empty} if cold else None
+            # cold: neither our prefix cache nor jieba's own (in the temp folder)
+            env = {**os.environ, "ZHIBIAO_CACHE": empty, "TMPDIR": empty}
+            env = env if cold else None
             out = subprocess.run(
                 [sys.executable, "-c", code],
                 capture_output=True,
