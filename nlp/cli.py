@@ -521,7 +521,8 @@ def train_command(
     annotations: Annotated[
         Path,
         typer.Option(
-            help="Folder holding gold/ and corpus/, or sets that do (all are used).",
+            help="The saved span corpus (datasets.load_from_disk), or the folder "
+            "holding it as spans/ (build it with python -m nlp.corpus).",
             exists=True,
         ),
     ] = Path("annotations"),
@@ -530,7 +531,10 @@ def train_command(
     ),
     seed: Annotated[int, typer.Option(help="Seed of the template sampling.")] = 0,
 ) -> None:
-    """Train the narrative span model on ANNOTATIONS and write it to OUT."""
+    """Train the narrative span model on the saved span corpus and write it to OUT.
+
+    Default settings and no calibration: the shipped model is made by
+    python -m nlp.retrain, which chooses them by leave one city out."""
     from dataclasses import asdict
 
     from nlp.train import train

@@ -27,7 +27,7 @@ import logging
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -345,14 +345,27 @@ def _gold_stems(gold_dir: Path) -> list[str]:
     )
 
 
+# Reads a real document (PDF, scan …) into the reader's ``Document``; a caller that
+# reads the same documents again later (``nlp.retrain``) passes one that keeps them.
+ReadDocument = Callable[[Path], Any]
+
+
+def read_real_document(path: Path) -> Any:
+    """The reader's ``Document`` of ``path`` (OCR for a scan)."""
+    from nlp.read import read_document
+
+    return read_document(path, name=path.name)
+
+
 def load_examples(
-    annotations: Path,
+    annotations: Path, read: ReadDocument = read_real_document
 ) -> tuple[list[Example], AlignmentReport]:
     """Every gold example of every annotated set under a folder.
 
     Args:
         annotations: a folder holding ``gold/`` and ``corpus/``, or subfolders that
             do (:func:`annotation_sets`).
+        read: how a real document is read.
 
     Returns:
         (examples in set, document and line order, alignment report).
@@ -378,7 +391,7 @@ def load_examples(
                 example.set_name = name
             examples += found
     for folder in real_sets(annotations):
-        examples += align_real_set(folder, set_name(annotations, folder), report)
+        examples += align_real_set(folder, set_name(annotations, folder), report, read)
     _count_off_token(examples, report)
     return examples, report
 
@@ -408,7 +421,12 @@ def real_sets(annotations: Path) -> list[Path]:
     ]
 
 
-def align_real_set(folder: Path, name: str, report: AlignmentReport) -> list[Example]:
+def align_real_set(
+    folder: Path,
+    name: str,
+    report: AlignmentReport,
+    read: ReadDocument = read_real_document,
+) -> list[Example]:
     """Examples of every document of a real set whose statement pages were read.
 
     Only prose statements are aligned (``origin: prose``); the rest of each scoped
@@ -424,7 +442,7 @@ def align_real_set(folder: Path, name: str, report: AlignmentReport) -> list[Exa
             continue
         records = [r for r in _read_jsonl(gold) if r.get("origin") == "prose"]
         examples += align_real_document(
-            folder / "docs" / doc, records, statement_pages, report, name
+            folder / "docs" / doc, records, statement_pages, report, name, read
         )
     return examples
 
@@ -435,6 +453,7 @@ def align_real_document(
     pages: set[int],
     report: AlignmentReport,
     name: str = "real",
+    read: ReadDocument = read_real_document,
 ) -> list[Example]:
     """One example per prose unit of the document's ``pages``, gold spans placed.
 
@@ -443,9 +462,7 @@ def align_real_document(
     record is found by the sentence it quotes (``source.text``), then its metric
     and value inside it.
     """
-    from nlp.read import read_document
-
-    document = read_document(path, name=path.name)
+    document = read(path)
     units = prose_units(document, pages)
     text = "\n".join(unit for unit, _ in units)
     aligner = _Aligner(path.name, text, report)
@@ -529,24 +546,162 @@ def _count_off_token(examples: Iterable[Example], report: AlignmentReport) -> No
                 report.off_tokens += 1
 
 
-def build_dataset(annotations: Path, out: Path) -> AlignmentReport:
+def build_dataset(
+    annotations: Path, out: Path, read: ReadDocument = read_real_document
+) -> AlignmentReport:
     """Write the gold span corpus as a ``datasets`` folder.
 
     Args:
         annotations: the folder holding ``gold/`` and ``corpus/``.
         out: the dataset folder (``annotations/spans``), replaced.
+        read: how a real document is read.
 
     Returns:
         The alignment report (also written as ``alignment.json`` beside the data).
     """
     from datasets import Dataset
 
-    examples, report = load_examples(annotations)
+    examples, report = load_examples(annotations, read)
     dataset = Dataset.from_list([e.to_row() for e in examples])
     dataset.save_to_disk(str(out))
     text = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
     (Path(out) / "alignment.json").write_text(text + "\n", encoding="utf-8")
+    write_dataset_card(Path(out), examples, report)
     return report
+
+
+# What each set is, for the dataset card; a set not listed is described by its name.
+SET_DESCRIPTIONS = {
+    "seeds": (
+        "published budget and performance disclosures (text exports)",
+        "`annotations/gold` (indicators and amounts)",
+    ),
+    "heldout": (
+        "disclosures written for the project in the style of other regions "
+        "(invented text)",
+        "`heldout/gold`",
+    ),
+    "heldout2": ("as above, another hand (invented text)", "`heldout2/gold`"),
+    "heldout3": ("as above, another hand (invented text)", "`heldout3/gold`"),
+    "real": (
+        "real 2026 部门预算 PDFs (scans OCR'd) from {cities} "
+        "(`annotations/real/docs/MANIFEST.tsv`)",
+        "prose statements (`origin: prose`) of `annotations/real/gold` on the "
+        "statement pages `scope.json` lists; no other page is used",
+    ),
+}
+
+
+def write_dataset_card(
+    out: Path, examples: Sequence[Example], report: AlignmentReport
+) -> None:
+    """Write the corpus's ``README.md``: how to load it, columns, labels, where each
+    set's rows come from (counted from ``examples``), licence."""
+    card = DATASET_CARD.format(
+        columns="\n".join(f"| `{name}` | {meaning} |" for name, meaning in COLUMNS),
+        sources="\n".join(_source_rows(examples)),
+        labels=", ".join(f"{k} {v}" for k, v in sorted(report.aligned.items())),
+        failed=sum(report.failed.values()),
+        crossing=sum(report.crossing.values()),
+        rows=len(examples),
+    )
+    (Path(out) / "README.md").write_text(card, encoding="utf-8")
+
+
+def _source_rows(examples: Sequence[Example]) -> list[str]:
+    """One Markdown table row per set: rows, rows with spans, documents, spans."""
+    rows = []
+    for name in dict.fromkeys(e.set_name for e in examples):
+        members = [e for e in examples if e.set_name == name]
+        cities = "、".join(sorted({e.city for e in members if e.city}))
+        what, spans_from = SET_DESCRIPTIONS.get(name, (f"annotated set `{name}`", "—"))
+        labels = Counter(s.label for e in members for s in e.spans)
+        rows.append(
+            f"| `{name}` | {len(members)} | {sum(1 for e in members if e.spans)} | "
+            f"{len({e.doc for e in members})} | "
+            f"{', '.join(f'{k} {v}' for k, v in sorted(labels.items()))} | "
+            f"{what.format(cities=cities)} | {spans_from} |"
+        )
+    return rows
+
+
+COLUMNS = (
+    ("doc", "the document's file name"),
+    ("line", "1-based line of the corpus file, or of the unit list of a real document"),
+    (
+        "text",
+        "the line: a corpus line, or for a real document a heading, a sentence "
+        "joined over the PDF's line paragraphs, or a prose table cell",
+    ),
+    ("spans", "`{start, end, label}` character offsets into `text`"),
+    ("doc_kind", "the document's default statement kind (`target` / `actual`)"),
+    (
+        "synthetic",
+        "always false here (template sentences are made at training time from the "
+        "training fold only and never stored)",
+    ),
+    ("set", "which annotated set the row comes from (below)"),
+    ("city", "the city of a real document (empty for the other sets)"),
+    ("page", "the page of a real document (0 for the other sets)"),
+)
+
+DATASET_CARD = """# Dataset card: zhibiao span corpus (`annotations/spans`)
+
+```python
+import datasets
+corpus = datasets.load_from_disk("annotations/spans")
+```
+
+What `zhibiao train`, `python -m nlp.crossval` and `python -m nlp.retrain` train on.
+This card is written by `nlp.corpus.build_dataset`; rebuild the corpus after the gold
+changes with `python -m nlp.corpus --annotations annotations --out annotations/spans`
+(or `python -m nlp.retrain`, which also retrains the model). A real set's scan is
+OCR'd, so a rebuild takes minutes. `alignment.json` beside the data counts the spans
+placed and lists every gold text not found.
+
+## Rows
+
+One row per line of text a reader gives ({rows} rows), with every gold span placed on
+it; lines without spans are kept as negatives.
+
+| column | meaning |
+| --- | --- |
+{columns}
+
+Labels: `METRIC` (what is measured), `TARGET` / `ACTUAL` (relation and value, by the
+gold record's `kind`), `LEVEL` (一级/二级 of a table row), `AMOUNT` (a money amount).
+
+Spans placed, per label: {labels}.
+Gold texts not found: {failed}; running over a line break (left out): {crossing}
+(`alignment.json` lists them).
+
+## Sources
+
+| set | rows | rows with spans | documents | spans | what they are | spans from |
+| --- | --- | --- | --- | --- | --- | --- |
+{sources}
+
+For the real set the reader's text (`Document.text` of the PDF reader, or the OCR of
+the scan) is cut into the units the prose reader reads, and each gold statement is
+found by the sentence it quotes (`source.text`), then its metric and value inside it.
+Real amounts are not aligned (the model's prose role is statements). Gold texts not
+found are mostly normalised values the text writes otherwise (`≥90` for `90分以上`),
+metrics the guideline composes from a row and a clause, and OCR misreadings.
+
+The `heldout*` documents are invented text written to test generalisation; they are
+not real disclosures. They may be trained on, but no synthetic or invented text is
+in any real-document evaluation (`python -m nlp.crossval --real` holds out real
+documents only, a whole city at a time).
+
+## Licence
+
+The real documents and the seeds are public government information disclosures
+(政府信息公开: 部门预算 and 决算 published by the departments under the budget law);
+the corpus quotes them for research. The real PDFs were taken from a public
+repository that collected them; `annotations/real/docs/MANIFEST.tsv` gives each
+file's source repository, commit, path and SHA-256. The `heldout*` texts and the
+annotations are the project's own and share the repository's licence (MIT).
+"""
 
 
 def load_dataset_examples(path: Path) -> list[Example]:

@@ -37,10 +37,10 @@ from nlp.classify import (
     find_statements,
     score_spans,
 )
-from nlp.corpus import Example, annotation_sets, load_examples
+from nlp.corpus import Example, annotation_sets
 from nlp.evaluate import MEASURES as EVAL_MEASURES
 from nlp.evaluate import Score, is_narrative, load_gold, match
-from nlp.train import fit_model
+from nlp.train import fit_model, read_corpus
 
 logger = logging.getLogger(__name__)
 
@@ -204,19 +204,23 @@ def gold_documents(annotations: Path) -> list[GoldDocument]:
 
 
 def cross_validate(
-    annotations: Path, seed: int = 0, workers: int = 1
+    annotations: Path, seed: int = 0, workers: int = 1, corpus: Path | None = None
 ) -> list[FoldResult]:
     """Run every fold: each document held out once, over every annotated set.
+
+    Training rows come from the saved span corpus (``datasets.load_from_disk``),
+    the gold records each fold is scored on from the sets' ``gold/``.
 
     Args:
         annotations: folder holding ``gold/`` and ``corpus/``, or sets that do.
         seed: training seed.
         workers: folds run in this many processes (results do not depend on it).
+        corpus: the saved corpus; ``annotations/spans`` when None.
 
     Returns:
         One result per document, in set and name order.
     """
-    examples, _ = load_examples(annotations)
+    examples, _ = read_corpus(corpus if corpus is not None else annotations)
     documents = gold_documents(annotations)
     jobs = [(examples, document, seed) for document in documents]
     if workers <= 1:
@@ -364,7 +368,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     (leave one document out over the earlier sets); ``--real`` runs leave one
     city out on the real documents instead."""
     parser = argparse.ArgumentParser(prog="python -m nlp.crossval")
-    parser.add_argument("--annotations", type=Path, default=Path("annotations"))
+    parser.add_argument(
+        "--annotations",
+        type=Path,
+        default=Path("annotations"),
+        help="folder of the annotated sets (gold the folds are scored on)",
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="saved span corpus the folds train on (default ANNOTATIONS/spans)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=1, help="folds in parallel")
     parser.add_argument("--markdown", type=Path, help="write the tables here")
@@ -379,7 +393,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.real:
         return real_main(args)
-    results = cross_validate(args.annotations, seed=args.seed, workers=args.workers)
+    results = cross_validate(
+        args.annotations, seed=args.seed, workers=args.workers, corpus=args.corpus
+    )
     text = render_markdown(results)
     logger.info("\n%s", text)
     if args.markdown:
@@ -396,10 +412,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logger.info("documents where the model is better/same/worse: %s", dict(counts))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 
 
 # --- leave one city out on real documents ----------------------------------------
@@ -444,22 +456,34 @@ def real_documents(annotations: Path) -> list[RealDocument]:
 
 
 class DocumentCache:
-    """Each document read (and OCR'd) once per run, tables recovered once."""
+    """Each document read (and OCR'd) once per run, its tables recovered once.
+
+    ``read`` is what ``nlp.corpus.build_dataset`` takes, so building the corpus
+    and extracting the held-out documents share one reading.
+    """
 
     def __init__(self) -> None:
-        self._read: dict[Path, tuple[Any, Any]] = {}
+        self._documents: dict[Path, Any] = {}
+        self._tables: dict[Path, Any] = {}
+
+    def read(self, path: Path) -> Any:
+        """The reader's ``Document`` of ``path``, read on the first call only."""
+        from nlp.corpus import read_real_document
+
+        path = Path(path)
+        if path not in self._documents:
+            self._documents[path] = read_real_document(path)
+        return self._documents[path]
 
     def extract(self, path: Path, model: SpanScorer | None) -> list[dict[str, Any]]:
         """Indicator records of ``path``, rules only or with ``model``."""
         from nlp.assemble import assemble
         from nlp.blocks import recover_tables
-        from nlp.read import read_document
 
-        if path not in self._read:
-            document = read_document(path, name=path.name)
-            self._read[path] = (document, recover_tables(document))
-        document, tables = self._read[path]
-        indicators, _ = assemble(document, tables, path.name, model=model)
+        document = self.read(path)
+        if path not in self._tables:
+            self._tables[path] = recover_tables(document)
+        indicators, _ = assemble(document, self._tables[path], path.name, model=model)
         return [record.to_dict() for record in indicators]
 
 
@@ -510,7 +534,7 @@ def leave_one_city_out(
     for city in sorted({d.city for d in documents}):
         held = [d for d in documents if d.city == city]
         held_docs = {d.doc for d in held}
-        train = [e for e in examples if e.doc not in held_docs]
+        train = [e for e in examples if e.doc not in held_docs and e.city != city]
         classifier, _ = fit_model(train, seed=seed)
         base = classifier.export(ModelParams(keep_rule=0.0), {})
         result = CityResult(city, train_rows=len(train))
@@ -722,30 +746,77 @@ def _real_row(city: str, doc: str, cells: dict[str, Score]) -> str:
     )
 
 
-def real_main(args: argparse.Namespace) -> int:
-    """Leave one city out, choose the setting, optionally train the shipped model."""
-    from nlp.classify import ModelParams
-    from nlp.train import read_corpus, train
+@dataclass(frozen=True, slots=True)
+class RealChoice:
+    """What leave one city out chose and the tables that show why.
 
-    examples, _ = read_corpus(args.annotations)
-    documents = real_documents(args.annotations)
-    results = leave_one_city_out(examples, documents, seed=args.seed)
+    Attributes:
+        params: the decoding settings chosen (keep_rule, keep_extra).
+        calibration: score → observed precision points of the kept statements.
+        markdown: per-document and per-city tables, the grid, reliability.
+    """
+
+    params: Any
+    calibration: dict[str, list[float]]
+    markdown: str
+
+
+def choose_real(
+    annotations: Path,
+    corpus: Path | None = None,
+    seed: int = 0,
+    cache: DocumentCache | None = None,
+) -> RealChoice:
+    """Leave one city out on the real documents, from the saved corpus.
+
+    Args:
+        annotations: the folder holding the real set (``real/gold``, ``real/docs``).
+        corpus: the saved span corpus; ``annotations/spans`` when None.
+        seed: training seed.
+        cache: documents already read (``nlp.retrain`` shares the corpus's).
+    """
+    from nlp.classify import ModelParams
+
+    examples, _ = read_corpus(corpus if corpus is not None else annotations)
+    documents = real_documents(annotations)
+    results = leave_one_city_out(examples, documents, seed=seed, cache=cache)
     setting, grid = choose_setting(results, documents)
     rows = reliability(results, documents, setting[0])
-    text = render_real(results, documents, setting, grid, rows)
-    logger.info("\n%s", text)
+    kept = [(s, ok) for _, s, ok in rows if s >= setting[1]]
+    return RealChoice(
+        params=ModelParams(keep_rule=setting[1], keep_extra=setting[0]),
+        calibration=fit_calibration(kept),
+        markdown=render_real(results, documents, setting, grid, rows),
+    )
+
+
+def train_chosen(choice: RealChoice, corpus: Path, out: Path, seed: int = 0) -> Any:
+    """Write ``scores.md``, then train on the whole corpus with the chosen settings
+    (the model card includes the scores).
+
+    Returns:
+        The :class:`nlp.train.TrainReport`.
+    """
+    from nlp.train import train
+
+    Path(out).mkdir(parents=True, exist_ok=True)
+    (Path(out) / "scores.md").write_text(choice.markdown, encoding="utf-8")
+    return train(
+        corpus, out, seed=seed, params=choice.params, calibration=choice.calibration
+    )
+
+
+def real_main(args: argparse.Namespace) -> int:
+    """Leave one city out, choose the setting, optionally train the shipped model."""
+    choice = choose_real(args.annotations, args.corpus, seed=args.seed)
+    logger.info("\n%s", choice.markdown)
     if args.markdown:
-        args.markdown.write_text(text, encoding="utf-8")
+        args.markdown.write_text(choice.markdown, encoding="utf-8")
     if args.train_out:
-        kept = [(s, ok) for _, s, ok in rows if s >= setting[1]]
-        args.train_out.mkdir(parents=True, exist_ok=True)
-        (args.train_out / "scores.md").write_text(text, encoding="utf-8")
-        params = ModelParams(keep_rule=setting[1], keep_extra=setting[0])
-        train(
-            args.annotations,
-            args.train_out,
-            seed=args.seed,
-            params=params,
-            calibration=fit_calibration(kept),
-        )
+        corpus = args.corpus if args.corpus is not None else args.annotations
+        train_chosen(choice, corpus, args.train_out, seed=args.seed)
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

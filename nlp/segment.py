@@ -14,7 +14,11 @@ The pipeline is ``spacy.blank("zh")`` whose tokenizer is replaced by
   So a metric, a target (``≥95%``) and an amount (``12.5万元``) always start and
   end on token boundaries and ``Doc.char_span`` finds them.
 
-:func:`get_pipeline` returns one cached pipeline per process.
+:func:`get_pipeline` returns one cached pipeline per process, and
+:func:`get_segmenter` the same jieba instance without spaCy. Loading is lazy (the
+first text segmented) and once per process; jieba's prefix dictionary is read from
+a cache of our own that loads about three times faster than jieba's
+(:func:`load_prefix_dict`).
 """
 
 from __future__ import annotations
@@ -211,10 +215,101 @@ def _private_jieba(lexicon: tuple[LexiconEntry, ...], hmm: bool) -> jieba.Tokeni
     """
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+    load_prefix_dict(tokenizer)
     for entry in lexicon:
         tokenizer.add_word(entry.word, entry.freq, entry.tag)
     return tokenizer
+
+
+# --- jieba's prefix dictionary, cached in a form that loads fast ---------------
+
+# jieba keeps its prefix dictionary (~500,000 words and prefixes → frequency) in a
+# marshal file in the temp folder; unmarshalling it costs ~0.65 s of CPU. The same
+# dictionary stored as one UTF-8 blob of words and an int64 array of frequencies
+# loads in about a third of that, so every process that segments starts faster.
+CACHE_ENV = "ZHIBIAO_CACHE"
+_CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    """Where the prefix dictionary is cached: ``$ZHIBIAO_CACHE``, else
+    ``$XDG_CACHE_HOME/zhibiao``, else ``~/.cache/zhibiao``."""
+    import os
+
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "zhibiao"
+
+
+def _cache_stem(dictionary: Path) -> str:
+    """A cache name that changes with jieba's version and its dictionary file."""
+    import hashlib
+
+    stat = dictionary.stat()
+    key = f"{_CACHE_FORMAT}|{jieba.__version__}|{dictionary}|{stat.st_size}|"
+    key += str(stat.st_mtime_ns)
+    return "jieba-prefix-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def load_prefix_dict(tokenizer: jieba.Tokenizer, folder: Path | None = None) -> None:
+    """Initialize ``tokenizer`` with jieba's default dictionary, through the cache.
+
+    The first call builds the dictionary with jieba (``initialize``) and writes the
+    cache; later calls, in any process, read it. A cache that cannot be written or
+    read is skipped (jieba's own loading is used).
+
+    Args:
+        tokenizer: a fresh ``jieba.Tokenizer`` on the default dictionary.
+        folder: cache folder; :func:`cache_dir` when None.
+    """
+    import array
+
+    dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    stem = _cache_stem(dictionary)
+    folder = folder if folder is not None else cache_dir()
+    words_path, freqs_path = folder / f"{stem}.words", folder / f"{stem}.freqs"
+    try:
+        words = words_path.read_bytes().decode("utf-8").split("\n")
+        freqs = array.array("q")
+        freqs.frombytes(freqs_path.read_bytes())
+    except (OSError, UnicodeDecodeError, ValueError):
+        words, freqs = [], array.array("q")
+    # freqs holds jieba's total first, then one frequency per word
+    if words and len(words) + 1 == len(freqs):
+        tokenizer.FREQ = dict(zip(words, freqs[1:], strict=True))
+        tokenizer.total = freqs[0]
+        tokenizer.initialized = True
+        return
+    tokenizer.initialize()
+    _write_prefix_cache(tokenizer.FREQ, tokenizer.total, words_path, freqs_path)
+
+
+def _write_prefix_cache(
+    freq: dict[str, int], total: int, words_path: Path, freqs_path: Path
+) -> None:
+    """Write the prefix dictionary (atomically, so readers never see half a file)."""
+    import array
+    import os
+    import tempfile
+
+    words = list(freq)
+    if any("\n" in word for word in words):
+        return  # the blob is newline-separated
+    blobs = {
+        words_path: "\n".join(words).encode("utf-8"),
+        freqs_path: array.array("q", [total, *(freq[w] for w in words)]).tobytes(),
+    }
+    try:
+        words_path.parent.mkdir(parents=True, exist_ok=True)
+        # frequencies first: a words file without its frequencies is never read
+        for path in (freqs_path, words_path):
+            fd, temp = tempfile.mkstemp(dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blobs[path])
+            os.replace(temp, path)
+    except OSError as exc:
+        logger.debug("prefix dictionary cache not written: %s", exc)
 
 
 def resplit(word: str) -> list[str]:

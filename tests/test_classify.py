@@ -196,3 +196,21 @@ def test_other_numbers_still_end_a_measure() -> None:
         ("培训", "12场次"),
         ("参训率", "为98%"),
     ]
+
+
+def test_span_record_tokens_around_skip_blanks():
+    from nlp.classify.candidates import Candidate
+
+    text = "目标： 满意度  达到 90%以上"
+    bounds = token_bounds_of(text)
+    start = text.index("满意度")
+    record = span_record(
+        text, Candidate(start, start + 3, ("np-metric",)), bounds, "target", 4
+    )
+    assert (record["left_token"], record["right_token"]) == ("：", "达到")
+    first = span_record(text, Candidate(0, 2, ("cell",)), bounds, "target", 4)
+    assert first["left_token"] == ""
+    last = span_record(
+        text, Candidate(len(text) - 2, len(text), ("value",)), bounds, "target", 4
+    )
+    assert last["right_token"] == ""

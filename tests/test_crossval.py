@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from nlp.corpus import build_dataset
 from nlp.crossval import cross_validate, gold_documents, render_markdown
 
 DOCS = {
@@ -51,6 +54,9 @@ def test_folds_cover_every_set_and_score_both_runs(tmp_path):
         (tmp_path.name, "a.txt"),
         ("heldout", "b.txt"),
     ]
+    with pytest.raises(FileNotFoundError, match=r"nlp\.corpus"):
+        cross_validate(tmp_path, seed=0)  # the folds train on the saved corpus only
+    build_dataset(tmp_path, tmp_path / "spans")
     results = cross_validate(tmp_path, seed=0)
     assert [(r.set_name, r.doc) for r in results] == [
         (tmp_path.name, "a.txt"),

@@ -10,6 +10,7 @@ from nlp.segment import (
     LexiconEntry,
     build_pipeline,
     get_pipeline,
+    load_prefix_dict,
     read_lexicon,
     resplit,
 )
@@ -76,3 +77,34 @@ def test_pipe_streams_documents():
     texts = ["执行率为99.92%。", "预算8.6万元。"]
     docs = list(get_pipeline().pipe(texts))
     assert [d.text for d in docs] == texts
+
+
+def test_prefix_dictionary_cache_gives_jiebas_own_dictionary(tmp_path):
+    text = "法律意见出具及时率不低于90%，完成15个老旧小区改造"
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    built, cached = jieba.Tokenizer(), jieba.Tokenizer()
+    load_prefix_dict(
+        built, tmp_path
+    )  # no cache yet: jieba builds it, then it is written
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".freqs", ".words"]
+    load_prefix_dict(cached, tmp_path)  # read from the cache
+    for tokenizer in (built, cached):
+        assert tokenizer.total == reference.total
+        assert tokenizer.FREQ == reference.FREQ
+        assert list(tokenizer.cut(text, HMM=False)) == list(
+            reference.cut(text, HMM=False)
+        )
+
+
+def test_unreadable_prefix_cache_falls_back_to_jieba(tmp_path):
+    load_prefix_dict(jieba.Tokenizer(), tmp_path)
+    for path in tmp_path.iterdir():
+        if path.suffix == ".freqs":
+            path.write_bytes(b"\0" * 7)  # not a whole int64: ignored
+    tokenizer = jieba.Tokenizer()
+    load_prefix_dict(tokenizer, tmp_path)  # jieba builds it again and rewrites
+    assert tokenizer.initialized
+    assert list(tokenizer.cut("采购执行率", HMM=False)) == ["采购", "执行", "率"]
+    freqs = next(p for p in tmp_path.iterdir() if p.suffix == ".freqs")
+    assert freqs.stat().st_size == 8 * (len(tokenizer.FREQ) + 1)
