@@ -120,6 +120,26 @@ def row_code(source_text: str) -> str | None:
     return code if _CODE.match(code) else None
 
 
+def side_code(source_text: str, side: int) -> str | None:
+    """The classification code of the side of a row an amount stands in.
+
+    A two-sided table (人员经费 | 公用经费, each with its 科目编码, 科目名称 and
+    金额) prints two codes in one row; the amount in grid column ``side`` has
+    the code of its own side: the cells after the last amount or label of the
+    side before it.
+    """
+    cells = source_text.split("\t")[:side]
+    start = 0
+    labels = [k for k, cell in enumerate(cells) if _LABEL.search(cell)]
+    if labels:
+        before = cells[: labels[-1]]
+        filled = [
+            k for k, c in enumerate(before) if c.strip() and not c.strip().isdigit()
+        ]
+        start = filled[-1] + 1 if filled else 0
+    return row_code("\t".join(cells[start:]))
+
+
 def _side(amount: Amount, seen: dict[tuple[object, ...], int]) -> int:
     """Which grid column of its row the amount stands in, so a 收支总表's income
     and spending amounts (one column name, two sides) are apart. A row's
@@ -149,7 +169,9 @@ def keyed_groups(amounts: Sequence[Amount]) -> dict[GroupKey, list[_Row]]:
             continue
         side = _side(amount, seen)
         key = (source.table, amount.column, side)
-        code = row_code(source.text or "")
+        code = (
+            side_code(source.text or "", side) if side else row_code(source.text or "")
+        )
         row = _Row(amount, (source.table, source.row), is_total(amount.subject), code)
         groups[key].append(row)
     for rows in groups.values():
@@ -162,19 +184,47 @@ def column_groups(amounts: Sequence[Amount]) -> list[list[_Row]]:
     return list(keyed_groups(amounts).values())
 
 
-def continued_rows(groups: dict[GroupKey, list[_Row]], key: GroupKey) -> list[_Row]:
-    """The group with the same column of the tables just before and after it
-    on the neighbouring pages: a table a page break cut into two reader tables
-    (the rows of one part add up to a total printed in the other)."""
+def continued_rows(
+    groups: dict[GroupKey, list[_Row]],
+    key: GroupKey,
+    reach: int = 1,
+    pages: dict[int, tuple[int, int]] | None = None,
+) -> list[_Row]:
+    """The group with the same column of up to ``reach`` tables before and
+    after it, each on the page next to the last: a table page breaks cut into
+    several reader tables (a 合计 printed on its first page over rows running
+    on over the next pages; a 公用经费合计 on the last page over every page).
+    A part with nothing on this side (a 收支总表's page of spending rows only)
+    adds no rows but keeps the chain going."""
     table, column, side = key
-    rows = list(groups[key])
-    before = groups.get((table - 1, column, side))
-    if before and _page(before[-1]) + 1 == _page(rows[0]):
-        rows = before + rows
-    after = groups.get((table + 1, column, side))
-    if after and _page(rows[-1]) + 1 == _page(after[0]):
-        rows = rows + after
-    return rows
+    chain = table_chain(pages or _table_pages(groups), table, reach)
+    return [row for t in chain for row in groups.get((t, column, side), [])]
+
+
+def table_chain(pages: dict[int, tuple[int, int]], table: int, reach: int) -> list[int]:
+    """The table with up to ``reach`` tables each side, each starting on the
+    page after the one before it ends (``pages``: first and last page)."""
+    chain = [table]
+    for _ in range(reach):
+        before = chain[0] - 1
+        if before not in pages or pages[before][1] + 1 != pages[chain[0]][0]:
+            break
+        chain.insert(0, before)
+    for _ in range(reach):
+        after = chain[-1] + 1
+        if after not in pages or pages[chain[-1]][1] + 1 != pages[after][0]:
+            break
+        chain.append(after)
+    return chain
+
+
+def _table_pages(groups: dict[GroupKey, list[_Row]]) -> dict[int, tuple[int, int]]:
+    """Each table's first and last page."""
+    pages: dict[int, tuple[int, int]] = {}
+    for (table, _, _), rows in groups.items():
+        low, high = pages.get(table, (_page(rows[0]), _page(rows[-1])))
+        pages[table] = (min(low, _page(rows[0])), max(high, _page(rows[-1])))
+    return pages
 
 
 def _page(row: _Row) -> int:
@@ -203,12 +253,14 @@ def nested_top_level(rows: Sequence[_Row]) -> list[_Row]:
 
     A 类 row is followed by its 款 rows, each by its 项 rows, and a parent is the
     sum of the children right under it. Read greedily: a row whose value the
-    next rows (each with its own children) add up to exactly is their parent.
-    Empty when no row turned out to be a parent (the plain list is a candidate
-    already).
+    next rows (each with its own children) add up to is their parent, exactly
+    or within one unit of the last printed digit per child (a unit's rows
+    printed rounded to 万元 need not add up to its printed line). Empty when no
+    row turned out to be a parent (the plain list is a candidate already).
     """
     values = [r.amount.money.value for r in rows]
-    ends = _item_ends(values)
+    steps = [last_place(r.amount.money) for r in rows]
+    ends = _item_ends(values, steps)
     top: list[_Row] = []
     index = 0
     while index < len(rows):
@@ -217,12 +269,15 @@ def nested_top_level(rows: Sequence[_Row]) -> list[_Row]:
     return top if len(top) < len(rows) else []
 
 
-def _item_ends(values: Sequence[Decimal]) -> list[int]:
+def _item_ends(
+    values: Sequence[Decimal], steps: Sequence[Decimal] | None = None
+) -> list[int]:
     """For each row, where its item (the row and its children) ends.
 
     Filled from the last row up, so each row's children are already known: a
     row with a positive value takes the following items while their sum stays
-    below its value, and keeps them when the sum reaches it exactly.
+    below its value, and keeps them when the sum reaches it, exactly or within
+    ``steps[row]`` (its last printed digit) per child taken.
     """
     ends = [0] * len(values)
     for index in range(len(values) - 1, -1, -1):
@@ -230,13 +285,84 @@ def _item_ends(values: Sequence[Decimal]) -> list[int]:
         target = values[index]
         if target <= 0:
             continue
-        position, reached = index + 1, Decimal(0)
-        while position < len(values) and reached < target:
+        step = steps[index] if steps else Decimal(0)
+        position, reached, taken = index + 1, Decimal(0), 0
+        while position < len(values):
             reached += values[position]
-            position = ends[position]
-        if reached == target:
-            ends[index] = position
+            position, taken = ends[position], taken + 1
+            if abs(target - reached) <= step * taken:
+                ends[index] = position
+                break
+            if reached > target:
+                break
     return ends
+
+
+# Steps of the nesting search before it gives up (a long list of equal values
+# has many readings).
+PARSE_BUDGET = 200000
+# Rows printed rounded: a parent may differ from its children's sum by up to
+# this many units of its last printed digit.
+PARSE_SLACK_UNITS = 10
+
+
+def nested_parse(rows: Sequence[_Row], total: _Row) -> list[_Row]:
+    """The top level of a nesting of ``rows`` that adds up to ``total``.
+
+    The greedy nesting of :func:`nested_top_level` reads a row followed by a
+    sibling of the same value (60.00, 60.00) as parent and child; this search
+    tries every reading: an item is a row alone, or a row and the items under
+    it that add up to it (within the rounding of its last printed digit, as
+    the total). Whether the total then holds exactly or by rounding is decided
+    by the caller, as for every candidate. Empty when no reading adds up, or
+    when the search ran out of steps.
+    """
+    values = [r.amount.money.value for r in rows]
+    slacks = [last_place(r.amount.money) * PARSE_SLACK_UNITS for r in rows]
+    # No run from a row can add up to more than all the rows from it on.
+    rest_sum = [Decimal(0)] * (len(values) + 1)
+    for k in range(len(values) - 1, -1, -1):
+        rest_sum[k] = rest_sum[k + 1] + max(values[k], Decimal(0))
+    budget = [PARSE_BUDGET]
+    item_memo: dict[int, tuple[int, ...]] = {}
+    run_memo: dict[tuple[int, Decimal, Decimal], tuple[int, ...] | None] = {}
+
+    def item_ends(start: int) -> tuple[int, ...]:
+        if start not in item_memo:
+            item_memo[start] = (start + 1,)  # while its children are searched
+            ends = [start + 1]
+            if values[start] > 0:
+                run = runs(start + 1, values[start], slacks[start])
+                ends += [run[-1]] if run else []
+            item_memo[start] = tuple(reversed(ends))  # a parent first
+        return item_memo[start]
+
+    def runs(start: int, target: Decimal, slack: Decimal) -> tuple[int, ...] | None:
+        """Item boundaries from ``start`` whose items add up to ``target``."""
+        key = (start, target, slack)
+        if key in run_memo:
+            return run_memo[key]
+        run_memo[key] = None
+        budget[0] -= 1
+        if budget[0] < 0 or start >= len(values) or values[start] < 0:
+            return None
+        if rest_sum[start] < target - slack:
+            return None
+        value = values[start]
+        for end in item_ends(start):
+            if abs(target - value) <= slack:
+                run_memo[key] = (end,)
+                break
+            if value < target and (rest := runs(end, target - value, slack)):
+                run_memo[key] = (end, *rest)
+                break
+        return run_memo[key]
+
+    value = total.amount.money.value
+    found = runs(0, value, last_place(total.amount.money) * PARSE_SLACK_UNITS)
+    if not rows or value <= 0 or not found or budget[0] < 0:
+        return []
+    return [rows[k] for k in (0, *found[:-1])]
 
 
 def candidate_parts(rows: Sequence[_Row], index: int) -> list[list[_Row]]:
@@ -260,11 +386,29 @@ def candidate_parts(rows: Sequence[_Row], index: int) -> list[list[_Row]]:
     candidates += [nested_top_level(after), nested_top_level(before)]
     candidates += [nested_top_level(others)]
     # 收入总计 = 本年收入合计 + the rows under it (上年结转, 用事业基金弥补收支差额).
-    candidates += [previous_total + before] if previous_total else []
+    # … where 上年结余、结转 is printed with its parts (1.财政拨款结余 2.非财政…).
+    if previous_total:
+        candidates += [previous_total + before]
+        nested = nested_top_level(before)
+        candidates += [previous_total + nested] if nested else []
     # A total over the first rows under it (a unit, then its own sub-units).
-    candidates += [after[:n] for n in range(1, len(after))]
-    candidates += [before[-n:] for n in range(1, len(before))]
+    value = rows[index].amount.money.value
+    candidates += [_closest_run(after, value), _closest_run(before[::-1], value)[::-1]]
     return [c for c in candidates if c]
+
+
+def _closest_run(rows: Sequence[_Row], value: Decimal) -> list[_Row]:
+    """Of the runs ``rows[:n]`` (shorter than all the rows), the one whose sum
+    is closest to ``value`` (earliest on a tie)."""
+    best: list[_Row] = []
+    best_gap: Decimal | None = None
+    running = Decimal(0)
+    for n in range(1, len(rows)):
+        running += rows[n - 1].amount.money.value
+        gap = abs(value - running)
+        if best_gap is None or gap < best_gap:
+            best, best_gap = list(rows[:n]), gap
+    return best
 
 
 def _difference(total: _Row, parts: Sequence[_Row]) -> Decimal:
@@ -298,9 +442,17 @@ def is_rounding(total: _Row, parts: Sequence[_Row]) -> bool:
 
 
 def _children(rows: Sequence[_Row], parent: _Row) -> list[_Row]:
-    """Coded rows one level under a coded parent (``208`` → ``20805``)."""
+    """Coded rows one level under a coded parent (``208`` → ``20805``): the
+    run of rows right after it whose codes start with its code (a later table
+    joined across a page break may list the same codes again)."""
     code = parent.code or ""
-    under = [r for r in rows if r.code and r.code != code and r.code.startswith(code)]
+    under: list[_Row] = []
+    for row in rows[rows.index(parent) + 1 :]:
+        if not row.code:
+            continue
+        if row.code == code or not row.code.startswith(code):
+            break
+        under.append(row)
     if not under:
         return []
     nearest = min(len(r.code or "") for r in under)
@@ -411,6 +563,56 @@ def _candidates_for(
     return [*candidates, *candidate_parts(continued, continued.index(total))]
 
 
+def _across_pages(
+    groups: dict[GroupKey, list[_Row]],
+    pages: dict[int, tuple[int, int]],
+    key: GroupKey,
+    total: _Row,
+    own: list[list[_Row]],
+) -> list[list[_Row]] | None:
+    """None when the total adds up over its table joined with the tables a
+    page break cut it from, one more table each side at a time (nearest first,
+    so the next table on the page after is not taken for a continuation when a
+    nearer one completes the sum); else every candidate part set tried, the
+    total's own table's first."""
+    candidates, seen = list(own), 1
+    rows = _distinct_rows(groups[key])
+    for reach in range(1, len(pages) + 1):
+        chain = len(table_chain(pages, key[0], reach))
+        if chain <= seen:
+            break
+        seen = chain
+        rows = _distinct_rows(continued_rows(groups, key, reach, pages))
+        more = _candidates_for(total, own, rows)
+        if any(_holds(total, parts) for parts in more):
+            return None
+        candidates += more[len(own) :]
+    # Codes give the nesting; a search would only find runs the codes deny.
+    coded = total.code or 2 * sum(1 for r in rows if r.code) > len(rows)
+    searched = searched_parts(rows, total) if total in rows and not coded else []
+    if any(_holds(total, parts) for parts in searched):
+        return None
+    return candidates + searched
+
+
+def searched_parts(rows: Sequence[_Row], total: _Row) -> list[list[_Row]]:
+    """The nestings found by search of the rows after and before the total
+    (up to the next and previous totals): tried last, being the costliest."""
+    index = rows.index(total)
+    after: list[_Row] = []
+    for row in rows[index + 1 :]:
+        if row.total:
+            break
+        after.append(row)
+    before: list[_Row] = []
+    for row in reversed(rows[:index]):
+        if row.total:
+            break
+        before.insert(0, row)
+    found = [nested_parse(after, total), nested_parse(before, total)]
+    return [parts for parts in found if parts]
+
+
 def check_sums(amounts: Sequence[Amount], ocr_pages: Iterable[int] = ()) -> SumCounts:
     """Check every table total against its parts; flag and repair as stated above.
 
@@ -424,24 +626,20 @@ def check_sums(amounts: Sequence[Amount], ocr_pages: Iterable[int] = ()) -> SumC
     ocr = set(ocr_pages)
     tables = totals = mismatches = rounding = repaired = 0
     groups = keyed_groups(amounts)
+    pages = _table_pages(groups)
     for key, group in groups.items():
         rows = _distinct_rows(group)
         checks = _checks(rows)
         if not checks:
             continue
         tables += 1
-        continued: list[_Row] | None = None
         for total, own in checks:
             totals += 1
             if any(_holds(total, parts) for parts in own):
                 continue
-            if continued is None:
-                continued = _distinct_rows(continued_rows(groups, key))
-            candidates = own
-            if len(continued) > len(rows):
-                candidates = _candidates_for(total, own, continued)
-                if any(_holds(total, parts) for parts in candidates):
-                    continue
+            candidates = _across_pages(groups, pages, key, total, own)
+            if candidates is None:
+                continue
             fix = (
                 _one_repair(total, candidates)
                 if total.amount.source.page in ocr

@@ -396,3 +396,44 @@ def test_caption_is_the_title() -> None:
     builder.add_table(_cells([HEADER]), caption="项目一")
     view = _only(recover_tables(builder.build()))
     assert view.title == "项目一"
+
+
+def test_continuation_after_a_running_header_and_without_empty_columns() -> None:
+    # Each page starts with the same running header; the second part leaves out
+    # the two columns no row fills (上缴上级支出 | 对附属单位补助支出).
+    header = (
+        "科目编码",
+        "科目名称",
+        "合计",
+        "基本支出",
+        "项目支出",
+        "上缴上级支出",
+        "对附属单位补助支出",
+    )
+    document = _document(
+        ("某局2026年度单位预算公开", 1),
+        "单位：万元",
+        _cells([header, ("", "合计", "30.00", "20.00", "10.00", "", ""),
+                ("208", "社会保障和就业支出", "20.00", "20.00", "", "", "")], 1),
+        ("某局2026年度单位预算公开", 2),
+        _cells([("221", "住房保障支出", "10.00", "", "10.00")], 2),
+    )  # fmt: skip
+    view = _only(recover_tables(document))
+    assert view.rows[-1].cells[:3] == ("221", "住房保障支出", "10.00")
+
+
+def test_a_label_row_without_amounts_is_not_a_header() -> None:
+    # 收支总表: 使用非财政拨款结余 | | 结转下年 | has labels in the label columns
+    # and nothing in the amount columns: a data row, the columns keep their names.
+    document = _document(
+        "单位：万元",
+        _cells([
+            ("项目", "预算数", "项目", "预算数"),
+            ("一般公共预算拨款收入", "100.00", "一般公共服务支出", "80.00"),
+            ("本年收入合计", "100.00", "本年支出合计", "80.00"),
+            ("使用非财政拨款结余", "", "结转下年", ""),
+            ("上年结转", "20.00", "", ""),
+        ], 1),
+    )  # fmt: skip
+    view = _only(recover_tables(document))
+    assert [r.role for r in view.rows] == ["header", "data", "data", "data", "data"]

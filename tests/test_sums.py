@@ -12,7 +12,9 @@ from nlp.sums import (
     digit_variants,
     is_total,
     mismatch_cause,
+    nested_parse,
     row_code,
+    side_code,
 )
 
 WAN = Decimal(10000)
@@ -205,3 +207,135 @@ def test_parts_counted_at_two_levels_are_named_so() -> None:
     assert mismatch_cause(total, [row(2, "300.00"), row(3, "1.00")]) == (
         "total-in-parts"
     )
+
+
+def placed(record: Amount, page: int, table: int, text: str | None = None) -> Amount:
+    """The record moved to another page and reader table (a page break)."""
+    source = record.source
+    moved = Source(text or source.text, page=page, table=table, row=source.row)
+    object.__setattr__(record, "source", moved)
+    return record
+
+
+def two_sided(row: int, left: tuple[str, str, str], right: tuple[str, str, str]):
+    """The two amounts of a 人员经费 | 公用经费 row: code, item, amount each side."""
+    text = "\t".join((*left, *right))
+    out = []
+    for _code, subject, value in (left, right):
+        if value:
+            record = amount(row, subject, value, column="金额")
+            out.append(placed(record, 1, 0, text))
+    return out
+
+
+def test_each_side_of_a_two_sided_table_has_its_own_codes() -> None:
+    # 303 | 对个人和家庭的补助 | 0.00 | 30215 | 会议费 | 0.00: the 会议费 amount is
+    # a 302 child, not the 303 parent of the left side's rows.
+    amounts = [
+        *two_sided(
+            1, ("301", "工资福利支出", "30.00"), ("302", "商品和服务支出", "5.00")
+        ),
+        *two_sided(2, ("30101", "基本工资", "30.00"), ("30201", "办公费", "5.00")),
+        *two_sided(
+            3, ("303", "对个人和家庭的补助", "0.00"), ("30215", "会议费", "0.00")
+        ),
+        *two_sided(4, ("30301", "离休费", "0.00"), ("30216", "培训费", "0.00")),
+    ]
+    counts = check_sums(amounts)
+    assert counts.mismatches == 0
+    assert side_code("303\t对个人和家庭的补助\t0.00\t30215\t会议费\t0.00", 5) == "30215"
+    assert side_code("303\t对个人和家庭的补助\t0.00\t30215\t会议费\t0.00", 2) == "303"
+    assert side_code("\t人员经费合计\t9.00\t\t公用经费合计\t5.00", 5) is None
+
+
+def test_a_total_on_the_last_of_three_pages_sums_every_page() -> None:
+    # 公用经费合计 printed under the third page of a table its pages cut in three;
+    # the middle page has nothing in the column's side.
+    first = [placed(amount(1, "商品和服务支出", "5.00", "302"), 1, 0)]
+    middle = [placed(amount(1, "其他", "1.00", column="其他列"), 2, 1)]
+    last = [
+        placed(amount(1, "资本性支出", "2.00", "310"), 3, 2),
+        placed(amount(2, "公用经费合计", "7.00"), 3, 2),
+    ]
+    counts = check_sums([*first, *middle, *last])
+    assert counts.mismatches == 0
+
+
+def test_the_nearest_continuation_decides_before_a_later_table() -> None:
+    # [310] on page 1, its children on page 2; page 3 starts another table
+    # listing [310] children again: they are not the page-1 parent's.
+    parent = placed(amount(1, "[310]资本性支出", "5.00"), 1, 0, "[310]资本性支出\t5.00")
+    children = [
+        placed(
+            amount(1, "[31002]办公设备购置", "2.00"), 2, 1, "[31002]办公设备购置\t2.00"
+        ),
+        placed(
+            amount(2, "[31003]专用设备购置", "3.00"), 2, 1, "[31003]专用设备购置\t3.00"
+        ),
+    ]
+    again = [
+        placed(amount(1, "[310]资本性支出", "4.00"), 3, 2, "[310]资本性支出\t4.00"),
+        placed(
+            amount(2, "[31002]办公设备购置", "4.00"), 3, 2, "[31002]办公设备购置\t4.00"
+        ),
+    ]
+    counts = check_sums([parent, *children, *again])
+    assert counts.mismatches == 0
+
+
+def test_levels_nest_when_a_unit_is_printed_rounded() -> None:
+    # A unit's line is its items' sum rounded (2,692.01 against 2,692.00).
+    amounts = [
+        amount(1, "合计", "2,792.01"),
+        amount(2, "甲单位", "2,692.01"),
+        amount(3, "工资福利支出", "2,191.37"),
+        amount(4, "商品和服务支出", "500.63"),
+        amount(5, "乙单位", "100.00"),
+        amount(6, "工资福利支出", "100.00"),
+    ]
+    counts = check_sums(amounts)
+    assert counts.mismatches == 0
+
+
+def test_a_sibling_of_the_same_value_is_not_a_child() -> None:
+    # 60.00 followed by 60.00: the greedy nesting reads parent and child; the
+    # search also reads two leaves, the reading under which the total holds.
+    amounts = [
+        amount(1, "合计", "220.00"),
+        amount(2, "甲单位", "220.00"),
+        amount(3, "评估经费", "60.00"),
+        amount(4, "分析经费", "60.00"),
+        amount(5, "研究经费", "60.00"),
+        amount(6, "规划经费", "40.00"),
+    ]
+    counts = check_sums(amounts)
+    assert counts.mismatches == 0
+    rows = [_Row(a, (0, a.source.row or 0), False, None) for a in amounts]
+    assert nested_parse(rows[1:], rows[0]) == [rows[1]]
+
+
+def test_a_real_difference_is_not_searched_away() -> None:
+    # Coded rows: the codes give the nesting, so a run of the children that
+    # happens to come close (leaving one out) does not hide the difference.
+    amounts = [
+        amount(1, "工资福利支出", "911.21", "301"),
+        amount(2, "基本工资", "297.50", "30101"),
+        amount(3, "津贴补贴", "613.72", "30102"),
+        amount(4, "其他工资福利支出", "9.74", "30199"),
+    ]
+    counts = check_sums(amounts)
+    assert counts.mismatches == 1
+
+
+def test_income_total_with_carry_over_printed_with_its_parts() -> None:
+    # 收入总计 = 本年收入合计 + 上年结余、结转 (whose parts are printed under it).
+    amounts = [
+        amount(1, "一般公共预算拨款收入", "100.00"),
+        amount(2, "本年收入合计", "100.00"),
+        amount(3, "上年结余、结转", "20.00"),
+        amount(4, "财政拨款结余、结转", "20.00"),
+        amount(5, "非财政拨款结余、结转", "0.00"),
+        amount(6, "收入总计", "120.00"),
+    ]
+    counts = check_sums(amounts)
+    assert counts.mismatches == 0

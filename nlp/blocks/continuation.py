@@ -31,12 +31,14 @@ def _group_continuations(
     blocks: Sequence[Block], params: RecoveryParams
 ) -> Iterator[list[int]]:
     """Group table blocks into logical tables (a part continues the one before)."""
+    running = _running_lines(blocks)
     current: list[int] = []
     last_roles: dict[int, ColumnRole] | None = None
     gap = 0
     for i, block in enumerate(blocks):
         if block.table is None:
-            if current and _is_page_furniture(block) and gap < params.max_gap_blocks:
+            furniture = _is_page_furniture(block) or _text(block) in running
+            if current and furniture and gap < params.max_gap_blocks:
                 gap += 1
                 continue
             if current:
@@ -66,6 +68,28 @@ def _is_page_furniture(block: Block) -> bool:
     return bool(PAGE_FURNITURE.match(block.text.strip()))
 
 
+# A running header or footer is a short line; longer repeated text is content.
+RUNNING_MAX_CHARS = 40
+
+
+def _text(block: Block) -> str:
+    return "".join(block.text.split())
+
+
+def _running_lines(blocks: Sequence[Block]) -> set[str]:
+    """Short lines printed on more than one page (a running header such as
+    ``某局2026年度单位预算公开``): page furniture between two parts of a table.
+    Unit lines (``单位：万元``) are left out: they start a table of their own."""
+    pages: dict[str, set[object]] = {}
+    for block in blocks:
+        text = _text(block)
+        if block.table is None and text and len(text) <= RUNNING_MAX_CHARS:
+            pages.setdefault(text, set()).add(block.page)
+    return {
+        text for text, seen in pages.items() if len(seen) > 1 and not unit_of_line(text)
+    }
+
+
 def _continues(
     previous: Table,
     table: Table,
@@ -81,7 +105,8 @@ def _continues(
     Tables that start with a header of another kind, or with a unit/title line,
     are new tables.
     """
-    if abs(previous.n_cols - table.n_cols) > params.max_col_difference:
+    widths = (previous.n_cols, _data_width(previous))
+    if all(abs(w - table.n_cols) > params.max_col_difference for w in widths):
         return False
     if roles is not None:
         return previous_roles is not None and set(roles.values()) == set(
@@ -93,6 +118,19 @@ def _continues(
     if _is_header_like(first):
         return False  # a money table's header after an indicator table
     return previous_roles is not None or _looks_like_data(first)
+
+
+def _data_width(table: Table) -> int:
+    """Grid columns up to the last one any row with a number fills: a part on
+    the next page leaves out the columns that are empty all down the table
+    (a 支出总表's 上缴上级支出 | 对附属单位补助支出 printed without amounts)."""
+    width = 0
+    for row in _grid(table):
+        texts = [text for text, _, _ in row]
+        if any(is_number_cell(t) for t in texts if t.strip()):
+            filled = [k for k, t in enumerate(texts) if t.strip()]
+            width = max(width, filled[-1] + 1)
+    return width or table.n_cols
 
 
 def _first_header_roles(grid: _Grid) -> dict[int, ColumnRole] | None:

@@ -14,6 +14,7 @@ from nlp.blocks.headers import (
     _is_sub_header_cells,
     header_role,
     indicator_roles,
+    is_number_cell,
     unit_of_line,
 )
 from nlp.blocks.records import ColumnRole, GridRow, RowRole, Section
@@ -27,6 +28,7 @@ def _with_roles(rows: Sequence[GridRow]) -> list[GridRow]:
     out: list[GridRow] = []
     in_section = False
     previous_was_indicator_header = False
+    number_cols: set[int] = set()
     for row in rows:
         role: RowRole
         filled = [c for c in row.cells if c.strip()]
@@ -38,11 +40,16 @@ def _with_roles(rows: Sequence[GridRow]) -> list[GridRow]:
         elif (
             is_indicator_header
             or (previous_was_indicator_header and _is_sub_header_cells(row.cells))
-            or (not in_section and _is_header_like(row.cells))
+            or (
+                not in_section
+                and _is_header_like(row.cells)
+                and not _is_label_row(row.cells, number_cols)
+            )
         ):
             role = "header"
         else:
             role = "data"
+            number_cols |= {k for k, c in enumerate(row.cells) if is_number_cell(c)}
         in_section = in_section or is_indicator_header
         previous_was_indicator_header = is_indicator_header
         out.append(
@@ -51,6 +58,14 @@ def _with_roles(rows: Sequence[GridRow]) -> list[GridRow]:
             )
         )
     return out
+
+
+def _is_label_row(cells: Sequence[str], number_cols: set[int]) -> bool:
+    """Labels only in the label columns of the rows above, their amount cells
+    empty (使用非财政拨款结余 | | 结转下年 | in a 收支总表): a data row with
+    nothing to report, not a header renaming the columns under it."""
+    filled = {k for k, c in enumerate(cells) if c.strip()}
+    return bool(number_cols) and not filled & number_cols
 
 
 def _sections(rows: Sequence[GridRow]) -> Iterator[Section]:
