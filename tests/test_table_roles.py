@@ -162,7 +162,7 @@ def test_packed_clauses_keep_commas_inside_a_metric_and_take_the_only_value() ->
 def test_packed_clauses_read_from_a_scan_with_colons_for_semicolons() -> None:
     # OCR reads "；" as "：", a code's dash as "一", and may drop a label's 值.
     text = (
-        "1、1－产出指标，11－数量指标，项目专职环保员数量：实施周期指标值：≤核定人数，"
+        "1、1－产出指标：11－数量指标：项目专职环保员数量：实施周期指标值：≤核定人数，"
         "年度指标值：≤核定人数：2、1一产出指标，13一时效指标，出车准时率：实施周期"
         "指标：≥95%，年度指标值：≥95%"
     )

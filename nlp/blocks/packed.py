@@ -28,10 +28,10 @@ from nlp.normalize.target import normalize_target
 _CODED_LEVEL = r"\d{1,2}\s*[－\-—–一]\s*[^\d，,；;。：:\s][^，,；;。：:]{0,15}?"
 # The start of a clause: its number (1、 2. 1.) directly before the coded 一级.
 _CLAUSE_START = re.compile(
-    rf"(?:^|(?<=[；;。，,：:\s]))\d{{1,3}}\s*[、.．]\s*(?={_CODED_LEVEL}[，,；;])"
+    rf"(?:^|(?<=[；;。，,：:\s]))\d{{1,3}}\s*[、.．]\s*(?={_CODED_LEVEL}[，,；;：:])"
 )
 _CLAUSE = re.compile(
-    rf"^(?P<l1>{_CODED_LEVEL})[，,；;]\s*(?P<l2>{_CODED_LEVEL})[，,；;]\s*"
+    rf"^(?P<l1>{_CODED_LEVEL})[，,；;：:]\s*(?P<l2>{_CODED_LEVEL})[，,；;：:]\s*"
     r"(?P<metric>.+?)[；;，,。：:]?\s*"
     r"(?:实施周期(?:指标值?|目标值?)\s*[:：]\s*(?P<period>.*?)[；;，,。：:]*\s*)?"
     r"(?:年度(?:指标值?|目标值?)\s*[:：]\s*(?P<annual>.*?))?[；;，,。：:\s]*$",
