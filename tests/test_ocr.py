@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cjk_font import CJK_FONT
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from reportlab.lib.utils import ImageReader as ReportlabImage
 
 from nlp.pipeline import ExtractOptions, extract
@@ -33,6 +33,7 @@ from nlp.read.ocr import (
     repair_spaced_point,
     repair_thousands_separator,
 )
+from nlp.read.ocr.split import split_at_rulings
 from nlp.records import Result
 
 FONT_PATH = CJK_FONT
@@ -333,6 +334,88 @@ def test_text_boxes_are_not_rulings() -> None:
     pixels = np.asarray(image)
     box = (35.0, 55.0, 300.0, 115.0)
     assert find_rulings(pixels, [box], px_per_pt=1.0) == []
+
+
+def test_find_rulings_on_a_noisy_scan_with_broken_lines() -> None:
+    # A grid as a scanner gives it: lines grey and broken by small gaps, the
+    # paper speckled with noise and the whole blurred.
+    rng = np.random.default_rng(7)
+    image = Image.new("L", (600, 300), 235)
+    draw = ImageDraw.Draw(image)
+    for y in (40, 140, 240):
+        for start in range(40, 540, 100):  # 3-pixel gaps every 100 pixels
+            draw.line([(start, y), (start + 97, y)], fill=90, width=2)
+    for x in (40, 540):
+        draw.line([(x, 40), (x, 240)], fill=90, width=2)
+    blurred = image.filter(ImageFilter.GaussianBlur(0.8))
+    noisy = np.asarray(blurred, dtype=float) + rng.normal(0, 12, (300, 600))
+    pixels = np.clip(noisy, 0, 255).astype(np.uint8)
+    rulings = find_rulings(pixels, [], px_per_pt=1.0)
+    horizontal = sorted(r for r in rulings if r[1] == r[3])
+    vertical = sorted(r for r in rulings if r[0] == r[2])
+    assert [r[1] for r in horizontal] == pytest.approx([40.5, 140.5, 240.5], abs=1.5)
+    assert all(r[0] <= 42 and r[2] >= 536 for r in horizontal)  # one line each
+    assert [r[0] for r in vertical] == pytest.approx([40.5, 540.5], abs=1.5)
+
+
+def _box_line(x0: float, x1: float, text: str) -> OcrLine:
+    return OcrLine(((x0, 100.0), (x1, 100.0), (x1, 130.0), (x0, 130.0)), text, 0.9)
+
+
+def test_text_line_across_a_column_ruling_is_cut_there() -> None:
+    # "成本指标" then "经济成本指标": 4 + 6 characters of 30 pixels, the column
+    # line between them at x = 220.
+    line = _box_line(100.0, 400.0, "成本指标经济成本指标")
+    rulings = [(220.0, 50.0, 220.0, 300.0), (50.0, 95.0, 450.0, 95.0)]
+    pieces = split_at_rulings([line], rulings, margin=0.5)
+    assert [p.text for p in pieces] == ["成本指标", "经济成本指标"]
+    assert pieces[0].bbox == (100.0, 100.0, 220.0, 130.0)
+    assert pieces[1].bbox == (220.0, 100.0, 400.0, 130.0)
+
+
+def test_digits_are_narrower_than_chinese_when_a_line_is_cut() -> None:
+    # "≤10分钟 8": 3 narrow + 2 wide characters, a space, a narrow digit (4.3
+    # full widths over 172 pixels): 钟 ends at 140, the 8 starts at 152.
+    line = _box_line(0.0, 172.0, "≤10分钟 8")
+    pieces = split_at_rulings([line], [(146.0, 0.0, 146.0, 300.0)], margin=0.5)
+    assert [p.text for p in pieces] == ["≤10分钟", "8"]
+
+
+def test_ruling_at_a_box_edge_or_beside_it_does_not_cut() -> None:
+    line = _box_line(100.0, 400.0, "绿色节能产品购置率")
+    rulings = [
+        (105.0, 50.0, 105.0, 300.0),  # the cell border the box touches
+        (300.0, 140.0, 300.0, 300.0),  # a column line starting below the text
+    ]
+    assert split_at_rulings([line], rulings, margin=0.5) == [line]
+
+
+def test_cells_holding_only_a_comparison_sign_are_read() -> None:
+    # The detector misses a lone "≥" or the recogniser reads it as "VI"; read
+    # beside the value on its right, it is the "≥" of "≥98".
+    rows = (
+        ("三级指标", "指标性质", "指标值", "计量单位"),
+        ("设备完好率", "≥", "98", "%"),
+        ("维修时限", "≤", "36", "小时"),
+        ("满意度", "≥", "90", "分"),
+    )
+    edges = (40.0, 200.0, 270.0, 340.0, 420.0)
+    image = Image.new("L", (_px(480), _px(160)), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT_PATH, _px(10.5))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            draw.text((_px(edges[c] + 6), _px(27 + r * 26)), text, font=font, fill=0)
+    for r in range(len(rows) + 1):
+        y = _px(20 + r * 26)
+        draw.line([(_px(edges[0]), y), (_px(edges[-1]), y)], fill=0, width=2)
+    for x in edges:
+        draw.line([(_px(x), _px(20)), (_px(x), _px(20 + 26 * len(rows)))], width=2)
+    page = ocr.ocr_image(image, 1, (72 / SCAN_DPI, 72 / SCAN_DPI))
+    signs = sorted(
+        (f.top, f.text) for f in page.fragments if edges[1] < f.x0 < edges[2]
+    )
+    assert [text for _, text in signs] == ["指标性质", "≥", "≤", "≥"]
 
 
 # ---------------------------------------------------------------- number repairs

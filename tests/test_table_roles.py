@@ -159,6 +159,21 @@ def test_packed_clauses_keep_commas_inside_a_metric_and_take_the_only_value() ->
     assert not is_packed_cell("1、完成培训100人次；2、满意度≥90%")
 
 
+def test_packed_clauses_read_from_a_scan_with_colons_for_semicolons() -> None:
+    # OCR reads "；" as "：", a code's dash as "一", and may drop a label's 值.
+    text = (
+        "1、1－产出指标：11－数量指标：项目专职环保员数量：实施周期指标值：≤核定人数，"
+        "年度指标值：≤核定人数：2、1一产出指标，13一时效指标，出车准时率：实施周期"
+        "指标：≥95%，年度指标值：≥95%"
+    )
+    assert is_packed_cell(text)
+    clauses = packed_clauses(text)
+    assert [(c.level1, c.level2, c.metric, c.target) for c in clauses] == [
+        ("产出指标", "数量指标", "项目专职环保员数量", "≤核定人数"),
+        ("产出指标", "时效指标", "出车准时率", "≥95%"),
+    ]
+
+
 CODED_TITLE_ROWS = (
     ("一级指标", "二级指标", "三级指标", "目标值"),
     ("产出指标", "数量指标", "购置设备数量", "≥10台"),

@@ -10,7 +10,10 @@ Each clause names its 一级 and 二级 with their codes (``1－产出指标``,
 ``11－数量指标``),
 then the metric, then the values for the whole period (实施周期指标值) and for the
 year (年度指标值). The clause is the unit a person reads, so table recovery splits
-the cell into clauses here and assembly reads each clause like a row.
+the cell into clauses here and assembly reads each clause like a row. A colon
+where a semicolon belongs (``数量：实施周期指标值``: the OCR of a scan reads ``；``
+as ``：``) separates clauses and their parts too, and a label may lack its
+``值`` (``实施周期指标：``, a character the OCR dropped).
 """
 
 from __future__ import annotations
@@ -21,21 +24,22 @@ from dataclasses import dataclass
 from nlp.normalize.target import normalize_target
 
 # A level written with its code: 1－产出指标, 11-数量指标, 41－经济成本指标.
-_CODED_LEVEL = r"\d{1,2}\s*[－\-—–]\s*[^\d，,；;。：:\s][^，,；;。：:]{0,15}?"
+# A scan's OCR may read the dash as 一, which cannot follow a code as a numeral.
+_CODED_LEVEL = r"\d{1,2}\s*[－\-—–一]\s*[^\d，,；;。：:\s][^，,；;。：:]{0,15}?"
 # The start of a clause: its number (1、 2. 1.) directly before the coded 一级.
 _CLAUSE_START = re.compile(
-    rf"(?:^|(?<=[；;。，,\s]))\d{{1,3}}\s*[、.．]\s*(?={_CODED_LEVEL}[，,；;])"
+    rf"(?:^|(?<=[；;。，,：:\s]))\d{{1,3}}\s*[、.．]\s*(?={_CODED_LEVEL}[，,；;：:])"
 )
 _CLAUSE = re.compile(
-    rf"^(?P<l1>{_CODED_LEVEL})[，,；;]\s*(?P<l2>{_CODED_LEVEL})[，,；;]\s*"
-    r"(?P<metric>.+?)[；;，,。]?\s*"
-    r"(?:实施周期(?:指标值|目标值?)\s*[:：]\s*(?P<period>.*?)[；;，,。]*\s*)?"
-    r"(?:年度(?:指标值|目标值?)\s*[:：]\s*(?P<annual>.*?))?[；;，,。\s]*$",
+    rf"^(?P<l1>{_CODED_LEVEL})[，,；;：:]\s*(?P<l2>{_CODED_LEVEL})[，,；;：:]\s*"
+    r"(?P<metric>.+?)[；;，,。：:]?\s*"
+    r"(?:实施周期(?:指标值?|目标值?)\s*[:：]\s*(?P<period>.*?)[；;，,。：:]*\s*)?"
+    r"(?:年度(?:指标值?|目标值?)\s*[:：]\s*(?P<annual>.*?))?[；;，,。：:\s]*$",
     re.S,
 )
-_VALUE_LABEL = re.compile(r"(?:实施周期|年度)(?:指标值|目标值?)\s*[:：]")
-_CODE = re.compile(r"^\d{1,2}\s*[－\-—–]\s*")
-_TRAILING = re.compile(r"[；;，,。\s]+$")
+_VALUE_LABEL = re.compile(r"(?:实施周期|年度)(?:指标值?|目标值?)\s*[:：]")
+_CODE = re.compile(r"^\d{1,2}\s*[－\-—–一]\s*")
+_TRAILING = re.compile(r"[；;，,。：:\s]+$")
 
 MIN_CLAUSES = 1
 # A value restating its measure before the figure (安全事故发生控制数为零 under the

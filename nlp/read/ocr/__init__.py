@@ -12,9 +12,13 @@ with a top-left origin, ready for :func:`nlp.read.layout.layout_page`.
 * Skew is estimated from the orientation of the detected text boxes; when it
   exceeds :attr:`OcrParams.deskew_min_degrees` it is sharpened with projection
   profiles and the image is rotated and read again; :mod:`.skew`.
-* Rulings are found with numpy only: the page is binarized, recognised text is
-  blanked out, and long horizontal and vertical runs of dark pixels are kept;
-  :mod:`.rulings`.
+* Rulings are found with OpenCV: the page is binarized, recognised text is
+  blanked out (for horizontal lines), and long horizontal and vertical strokes
+  are kept; :mod:`.rulings`.
+* Table cells come from the rulings as for a born-digital page: a text line the
+  detector ran across a column line is cut there (:mod:`.split`), and a ruled
+  cell the detector left empty or read as a stray mark (a lone ``≥``) is read
+  again beside its right neighbour's text (:mod:`.cells`).
 * OCR noise inside numbers (``100. 0%``, ``87, 300. 0``, ``66，100.08``, ``l00``,
   ``O.5``) is repaired by small named rules, each touching only number-like
   tokens; :mod:`.repair`.

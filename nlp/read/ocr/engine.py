@@ -8,7 +8,8 @@ imported only when it is built, so ``import nlp`` never loads onnxruntime.
 RapidOCR's own sessions take onnxruntime's defaults (a thread per core, idle
 threads spinning); its detection and recognition sessions are replaced by ones
 built from :class:`OcrParams` (``threads``, ``spinning``, sequential execution,
-all graph optimisations) so that each worker process uses one core.
+all graph optimisations) so that each worker process uses one core; OpenCV's
+thread pool is set to the same size.
 """
 
 from __future__ import annotations
@@ -97,10 +98,15 @@ def _build_engine(params: OcrParams) -> RapidOCR:
     start = time.perf_counter()
     disable_telemetry()
     try:
+        import cv2
         import onnxruntime
         from rapidocr_onnxruntime import RapidOCR
 
         onnxruntime.disable_telemetry_events()
+        # OpenCV (RapidOCR's image steps, ruling detection) keeps a thread per
+        # core by default; like the sessions, one worker process uses
+        # ``threads`` of them.
+        cv2.setNumThreads(params.threads)
 
         engine = RapidOCR(
             max_side_len=params.max_side_px,
@@ -172,6 +178,25 @@ def run_engine(
         corners = tuple((float(x) + dx, float(y) + dy) for x, y in quad)
         lines.append(OcrLine(corners, str(text), float(score)))
     return lines
+
+
+def recognise_line(image: np.ndarray) -> tuple[str, float]:
+    """Read an image holding one line of text, without text detection.
+
+    Args:
+        image: H x W uint8 grey (or H x W x 3 RGB) pixels of the line.
+
+    Returns:
+        The text and the recogniser's confidence; ``("", 0.0)`` when nothing
+        was read.
+    """
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    result, _ = get_engine()(image, use_det=False, use_cls=False, use_rec=True)
+    if not result:
+        return "", 0.0
+    text, score = result[0][0], result[0][1]
+    return str(text), float(score)
 
 
 def clear_engine() -> None:

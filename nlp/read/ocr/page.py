@@ -17,12 +17,14 @@ import numpy as np
 from PIL import Image
 
 from nlp.read.layout import Ruling, TextFragment
+from nlp.read.ocr.cells import reread_lone_cells
 from nlp.read.ocr.engine import OcrLine, run_engine
 from nlp.read.ocr.params import DEFAULT_PARAMS, OcrParams
 from nlp.read.ocr.render import render_pdf_page
 from nlp.read.ocr.repair import repair_ocr_text
 from nlp.read.ocr.rulings import binarize, find_rulings
 from nlp.read.ocr.skew import page_skew
+from nlp.read.ocr.split import split_at_rulings
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +120,8 @@ def ocr_image(
     start = time.perf_counter()
     boxes = [line.bbox for line in lines]
     rulings_px = find_rulings(pixels, boxes, _px_per_pt(scale), params)
+    lines = split_at_rulings(lines, rulings_px, params.split_inset)
+    lines = reread_lone_cells(pixels, lines, rulings_px, scale, params)
     ruling_seconds = time.perf_counter() - start
     fragments = tuple(_fragments(lines, page, scale))
     rulings = tuple(_scale_ruling(r, scale) for r in rulings_px)

@@ -36,6 +36,15 @@ class OcrParams:
             not a line.
         ruling_merge_gap_pt: rulings on the same line separated by at most this
             are one ruling (a ruling broken by a blanked text box or a scan gap).
+        split_inset: line heights a vertical ruling must lie inside a text
+            box for the box to be cut there (two cells' texts read as one
+            line); nearer the box's edge it is the border the box touches.
+        cell_inset_pt: points trimmed from each side of a ruled cell before
+            its ink is looked at (the rulings and their scan blur).
+        cell_min_ink_px: dark pixels a ruled cell without text must hold to
+            be read again beside its neighbour (a mark, not speckle).
+        lone_mark_chars: longest text without Chinese characters or digits
+            that is taken for a stray read of a mark and read again.
         text_mask_shrink: share of a text box's height trimmed from each side
             before the box is blanked for ruling detection, so a table line
             touching a generous box survives.
@@ -72,6 +81,10 @@ class OcrParams:
     ruling_fill: float = 0.9
     ruling_max_thickness_pt: float = 4.0
     ruling_merge_gap_pt: float = 6.0
+    split_inset: float = 0.5
+    cell_inset_pt: float = 2.0
+    cell_min_ink_px: int = 12
+    lone_mark_chars: int = 2
     text_mask_shrink: float = 0.2
     threads: int = 1
     spinning: bool = False

@@ -1,7 +1,11 @@
-"""Ruling-line detection with numpy only.
+"""Ruling-line detection with OpenCV.
 
-The page is binarized, recognised text is blanked out, and long horizontal and
-vertical runs of dark pixels are kept as table lines.
+The page is binarized, recognised text is blanked out (for horizontal lines), and
+long horizontal and vertical strokes are kept as table lines: a box filter along
+each direction finds windows of ``ruling_min_pt`` that are nearly all dark, a
+dilation by the same window marks every pixel such a window covers, a short
+closing joins pieces of one line broken by a scan gap, and each connected
+component that is thin enough is one ruling at its centre line.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
 from nlp.read.ocr.params import DEFAULT_PARAMS, OcrParams
@@ -16,19 +21,10 @@ from nlp.read.ocr.params import DEFAULT_PARAMS, OcrParams
 
 def binarize(pixels: np.ndarray) -> np.ndarray:
     """Dark-pixel mask of a greyscale image by Otsu's threshold."""
-    histogram = np.bincount(pixels.ravel(), minlength=256).astype(float)
-    total = histogram.sum()
-    if total == 0:
+    if pixels.size == 0:
         return np.zeros(pixels.shape, dtype=bool)
-    levels = np.arange(256)
-    weight_dark = np.cumsum(histogram)
-    weight_light = total - weight_dark
-    sum_dark = np.cumsum(histogram * levels)
-    mean_dark = sum_dark / np.maximum(weight_dark, 1)
-    mean_light = (sum_dark[-1] - sum_dark) / np.maximum(weight_light, 1)
-    between = weight_dark * weight_light * (mean_dark - mean_light) ** 2
-    threshold = int(np.argmax(between))
-    return pixels <= threshold
+    _, mask = cv2.threshold(pixels, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return mask.astype(bool)
 
 
 def find_rulings(
@@ -40,11 +36,12 @@ def find_rulings(
     """Horizontal and vertical table lines in a greyscale page image.
 
     The image is binarized, the inner part of every recognised text box is
-    blanked (character strokes are not lines), and long runs of dark pixels are
-    kept: a pixel belongs to a line when a window of ``ruling_min_pt`` along the
-    line's direction through it is at least ``ruling_fill`` dark. Adjacent
-    pixel rows of a run are merged into one ruling (line thickness), and pieces
-    of one line separated by a short gap are joined.
+    blanked before horizontal lines are looked for (character strokes such as
+    ``一`` are not lines), and long strokes are kept: a pixel
+    belongs to a line when a window of ``ruling_min_pt`` along the line's
+    direction through it is at least ``ruling_fill`` dark. Pieces of one line
+    separated by at most ``ruling_merge_gap_pt`` are joined, and a band thicker
+    than ``ruling_max_thickness_pt`` (a filled area) is dropped.
 
     Args:
         pixels: H x W uint8 greyscale.
@@ -53,24 +50,28 @@ def find_rulings(
         params: thresholds.
 
     Returns:
-        Rulings as (x0, top, x1, bottom) in pixels, zero thickness.
+        Rulings as (x0, top, x1, bottom) in pixels, zero thickness: each line is
+        reported as its centre line (a thick scanned line is one ruling, not a
+        rectangle whose four edges are rulings).
     """
+    if pixels.size == 0:
+        return []
     dark = binarize(pixels)
+    # Column lines are looked for before text is blanked: where two cells'
+    # texts nearly touch, the detector's box runs over the line between them,
+    # and a line blanked in every text row is lost (and the columns merge).
+    # Text strokes stand in one line's height, far shorter than a ruling.
+    columns = np.ascontiguousarray(dark.T, dtype=np.uint8)
     _blank_text(dark, text_boxes, params.text_mask_shrink)
-    min_run = max(2, round(params.ruling_min_pt * px_per_pt))
-    max_thick = max(1, round(params.ruling_max_thickness_pt * px_per_pt))
+    mask = dark.astype(np.uint8)
+    min_run = max(3, round(params.ruling_min_pt * px_per_pt)) | 1  # odd: centred
+    max_thick = max(1.0, params.ruling_max_thickness_pt * px_per_pt)
     gap = max(1, round(params.ruling_merge_gap_pt * px_per_pt))
-    horizontal = _line_runs(dark, min_run, params.ruling_fill)
-    vertical = _line_runs(np.ascontiguousarray(dark.T), min_run, params.ruling_fill)
-    # Each line is reported as its centre line: a thick scanned line is one
-    # ruling, not a rectangle whose four edges are rulings.
     rulings = []
-    for first, end, start, stop in _bands(horizontal, max_thick, gap):
-        y = (first + end) / 2
-        rulings.append((float(start), y, float(stop), y))
-    for first, end, start, stop in _bands(vertical, max_thick, gap):
-        x = (first + end) / 2
-        rulings.append((x, float(start), x, float(stop)))
+    for x0, y, x1 in _lines(mask, min_run, params.ruling_fill, gap, max_thick):
+        rulings.append((x0, y, x1, y))
+    for y0, x, y1 in _lines(columns, min_run, params.ruling_fill, gap, max_thick):
+        rulings.append((x, y0, x, y1))
     return rulings
 
 
@@ -89,100 +90,31 @@ def _blank_text(
             dark[r0:r1, c0:c1] = False
 
 
-def _line_runs(
-    dark: np.ndarray, min_run: int, fill: float
-) -> list[tuple[int, int, int]]:
-    """Runs of line pixels along each row: (row, start, end) half-open.
+def _lines(
+    mask: np.ndarray, min_run: int, fill: float, gap: int, max_thick: float
+) -> list[tuple[float, float, float]]:
+    """Horizontal lines of a 0/1 mask as (start, centre row, end) in pixels.
 
-    A window of ``min_run`` pixels that is at least ``fill`` dark marks all its
-    pixels as line pixels; runs of marked pixels are returned.
+    ``start``/``end`` are the first and one-past-last column.
     """
-    cols = dark.shape[1]
-    if cols < min_run:
+    if mask.shape[1] < min_run:
         return []
-    need = math.ceil(fill * min_run)
-    # Only rows with that many dark pixels at all can hold a line: on a page with
-    # its text blanked these are few, so the window sums run on them alone.
-    rows = np.flatnonzero(np.count_nonzero(dark, axis=1) >= need)
-    if rows.size == 0:
-        return []
-    dark = dark[rows]
-    counts = np.cumsum(dark, axis=1, dtype=np.int32)
-    counts = np.pad(counts, ((0, 0), (1, 0)))
-    window = counts[:, min_run:] - counts[:, :-min_run]
-    starts = window >= need  # rows x (cols - min_run + 1)
-    if not starts.any():
-        return []
-    # A pixel is on a line when some qualifying window covers it: a window
-    # starting in [x - min_run + 1, x].
-    begun = np.cumsum(starts, axis=1, dtype=np.int32)
-    begun = np.pad(begun, ((0, 0), (0, cols - begun.shape[1])), mode="edge")
-    earlier = np.pad(begun, ((0, 0), (min_run, 0)))[:, :cols]
-    covered = (begun - earlier) > 0
-    edges = np.diff(covered.astype(np.int8), axis=1, prepend=0, append=0)
-    run_rows, run_starts = np.nonzero(edges == 1)
-    _, run_ends = np.nonzero(edges == -1)
-    return list(
-        zip(
-            rows[run_rows].tolist(),
-            run_starts.tolist(),
-            run_ends.tolist(),
-            strict=True,
-        )
+    # Dark pixels in the window of min_run pixels centred on each pixel;
+    # windows at least ``fill`` dark mark every pixel they cover.
+    counts = cv2.boxFilter(
+        mask, cv2.CV_16U, (min_run, 1), normalize=False, borderType=cv2.BORDER_CONSTANT
     )
-
-
-def _bands(
-    runs: Sequence[tuple[int, int, int]], max_thick: int, gap: int
-) -> list[tuple[int, int, int, int]]:
-    """Merge runs on adjacent rows into lines: (first_row, last_row+1, start, end).
-
-    Runs on consecutive rows that overlap along the line are one line of some
-    thickness; bands thicker than ``max_thick`` are filled areas and dropped;
-    collinear bands separated by at most ``gap`` pixels are joined.
-    """
-    open_bands: list[list[int]] = []  # [first_row, last_row, start, end]
-    done: list[list[int]] = []
-    for row, start, end in sorted(runs):
-        still_open = []
-        matched = None
-        for band in open_bands:
-            if band[1] < row - 1:
-                done.append(band)
-                continue
-            still_open.append(band)
-            if matched is None and band[1] == row - 1 and _overlap(band, start, end):
-                matched = band
-        open_bands = still_open
-        if matched is None:
-            open_bands.append([row, row, start, end])
-        else:
-            matched[1] = row
-            matched[2], matched[3] = min(matched[2], start), max(matched[3], end)
-    done.extend(open_bands)
-    lines = [b for b in done if b[1] - b[0] + 1 <= max_thick]
-    return _join_collinear(lines, gap)
-
-
-def _overlap(band: Sequence[int], start: int, end: int) -> bool:
-    return min(band[3], end) - max(band[2], start) > 0
-
-
-def _join_collinear(
-    bands: list[list[int]], gap: int
-) -> list[tuple[int, int, int, int]]:
-    """Join bands on the same line whose ends are at most ``gap`` apart."""
-    bands.sort(key=lambda b: ((b[0] + b[1]) / 2, b[2]))
-    joined: list[list[int]] = []
-    for band in bands:
-        last = joined[-1] if joined else None
-        if (
-            last is not None
-            and abs((last[0] + last[1]) / 2 - (band[0] + band[1]) / 2) <= gap / 2
-            and band[2] - last[3] <= gap
-        ):
-            last[0], last[1] = min(last[0], band[0]), max(last[1], band[1])
-            last[3] = max(last[3], band[3])
-            continue
-        joined.append(list(band))
-    return [(b[0], b[1] + 1, b[2], b[3]) for b in joined]
+    starts = (counts >= math.ceil(fill * min_run - 1e-9)).astype(np.uint8)
+    covered = cv2.dilate(starts, np.ones((1, min_run), np.uint8))
+    joined = cv2.morphologyEx(covered, cv2.MORPH_CLOSE, np.ones((1, gap + 1), np.uint8))
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(
+        joined, connectivity=8
+    )
+    lines = []
+    for k in range(1, count):
+        x, _, width, _, area = stats[k]
+        if width < min_run or area / width > max_thick:
+            continue  # a speck, or a filled area rather than a line
+        # +0.5: pixel row r spans [r, r + 1), its centre is at r + 0.5.
+        lines.append((float(x), float(centroids[k][1]) + 0.5, float(x + width)))
+    return lines
