@@ -11,6 +11,8 @@ the file and the page, and the batch goes on.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +24,7 @@ from hostile_cases import GOOD_TEXT
 from PIL import Image, ImageDraw, ImageFont
 
 from nlp.pipeline import BatchParams, ExtractOptions, run_batch
-from nlp.pipeline.workers import WorkerLimits
+from nlp.pipeline.workers import THREAD_VARIABLES, WorkerLimits
 from nlp.read import ocr
 from nlp.read.layout import TextFragment
 from nlp.read.limits import ReadLimits
@@ -153,7 +155,11 @@ def test_assembled_pages_give_the_records_of_one_read(
 def test_page_jobs_run_the_engine_on_one_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """N workers on N cores: onnxruntime and OpenCV use one thread in each."""
+    """N workers on N cores: onnxruntime uses one thread in each page job.
+
+    OpenCV is checked in a fresh interpreter below: a process forked after OpenCV
+    was loaded keeps the parent's pool, which must not be resized there.
+    """
 
     def note_threads(number: int) -> None:
         import cv2
@@ -168,7 +174,40 @@ def test_page_jobs_run_the_engine_on_one_thread(
     inputs = _inputs(tmp_path / "in", pages=2)
     run_batch([inputs / "scan.pdf"], tmp_path / "out", workers=2, params=FORK)
     notes = {p.read_text() for p in tmp_path.glob("threads-*")}
-    assert notes == {"[(1, 1), (1, 1)] 1"}
+    assert len(notes) == 1
+    sessions, opencv = notes.pop().rsplit(" ", 1)
+    assert sessions == "[(1, 1), (1, 1)]"
+    assert int(opencv) == _opencv_threads_at_fork()
+
+
+def _opencv_threads_at_fork() -> int:
+    """What a forked page job inherits: the parent's pool, or one thread."""
+    if "cv2" not in sys.modules:
+        return 1
+    return sys.modules["cv2"].getNumThreads()
+
+
+def test_a_spawned_worker_gives_opencv_one_thread() -> None:
+    """A worker as the pipeline starts it (a fresh interpreter) sets OpenCV to one
+    thread before the engine loads, whatever the machine's core count."""
+    code = (
+        "from nlp.pipeline.workers import _one_thread_each\n"
+        "_one_thread_each()\n"
+        "from nlp.read.ocr.engine import get_engine\n"
+        "get_engine()\n"
+        "import cv2\n"
+        "print(cv2.getNumThreads())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "1"
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -140,8 +140,10 @@ def _one_thread_each() -> None:
     """
     for name in THREAD_VARIABLES:
         os.environ.setdefault(name, "1")
-    if "cv2" in sys.modules:  # a forked worker: OpenCV read the variable already
-        sys.modules["cv2"].setNumThreads(int(os.environ["OPENCV_FOR_THREADS_NUM"]))
+    if "cv2" in sys.modules:  # OpenCV read the variable already
+        from nlp.read.ocr.engine import limit_opencv_threads
+
+        limit_opencv_threads(int(os.environ["OPENCV_FOR_THREADS_NUM"]))
 
 
 def _worker_main(

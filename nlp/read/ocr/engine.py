@@ -93,12 +93,36 @@ def disable_telemetry() -> None:
         sys.modules["onnxruntime"].disable_telemetry_events()
 
 
+_OPENCV_INHERITED = False  # set in a child forked after OpenCV was loaded
+
+
+def _note_fork() -> None:
+    global _OPENCV_INHERITED
+    _OPENCV_INHERITED = "cv2" in sys.modules
+
+
+os.register_at_fork(after_in_child=_note_fork)
+
+
+def limit_opencv_threads(threads: int) -> None:
+    """Give OpenCV (RapidOCR's image steps, ruling detection) ``threads`` threads.
+
+    Left alone in a process forked after OpenCV was loaded: resizing OpenCV's pool
+    there destroys the parent's thread state and can hang for ever; such a process
+    keeps the parent's setting (a spawned worker sets it from a fresh import).
+    """
+    if _OPENCV_INHERITED:
+        return
+    import cv2
+
+    cv2.setNumThreads(threads)
+
+
 def _build_engine(params: OcrParams) -> RapidOCR:
     """Construct RapidOCR; imported here so ``import nlp`` never loads onnxruntime."""
     start = time.perf_counter()
     disable_telemetry()
     try:
-        import cv2
         import onnxruntime
         from rapidocr_onnxruntime import RapidOCR
 
@@ -106,7 +130,7 @@ def _build_engine(params: OcrParams) -> RapidOCR:
         # OpenCV (RapidOCR's image steps, ruling detection) keeps a thread per
         # core by default; like the sessions, one worker process uses
         # ``threads`` of them.
-        cv2.setNumThreads(params.threads)
+        limit_opencv_threads(params.threads)
 
         engine = RapidOCR(
             max_side_len=params.max_side_px,
