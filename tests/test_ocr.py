@@ -33,6 +33,7 @@ from nlp.read.ocr import (
     repair_spaced_point,
     repair_thousands_separator,
 )
+from nlp.read.ocr.repair import level_labels_in_order, repair_header_label
 from nlp.read.ocr.split import split_at_rulings
 from nlp.records import Result
 
@@ -488,3 +489,28 @@ def test_render_pdf_page_at_the_requested_resolution(tmp_path: Path) -> None:
 def test_blank_page_gives_nothing() -> None:
     page = ocr.ocr_image(Image.new("L", (400, 300), 255), 1, (0.36, 0.36))
     assert page.fragments == () and page.rulings == ()
+
+
+def test_header_label_with_one_misread_character_is_read_as_its_column() -> None:
+    # 日标值 is one character from 目标值 and from 指标值: both the target column.
+    assert repair_header_label("日标值") == "目标值"
+    # ·级指标 is one character from 一级, 二级 and 三级指标: left as read.
+    assert repair_header_label("·级指标") == "·级指标"
+    assert repair_header_label("目标值") == "目标值"
+    assert repair_header_label("日标值3") == "日标值3"
+    assert repair_header_label("项目名称") == "项目名称"
+
+
+def test_level_header_labels_on_one_line_are_named_by_their_order() -> None:
+    assert level_labels_in_order(["·级指标", "级指标", "三级指标"]) == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+    ]
+    # Two labels, or a text no level label, are left as read.
+    assert level_labels_in_order(["·级指标", "三级指标"]) == ["·级指标", "三级指标"]
+    assert level_labels_in_order(["·级指标", "级指标", "项目"]) == [
+        "·级指标",
+        "级指标",
+        "项目",
+    ]

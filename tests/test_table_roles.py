@@ -174,6 +174,49 @@ def test_packed_clauses_read_from_a_scan_with_colons_for_semicolons() -> None:
     ]
 
 
+def test_packed_clauses_found_where_a_scan_garbles_the_clause_heads() -> None:
+    # A lost 、 runs the number into the code (41一 for 4、1－), a lost separator
+    # runs it into the last value (≤0%2、3一), the number may be lost (、1一), a
+    # 二级 code misread (4]一, 川一) or its dash dropped (21经济效益), and a value
+    # label lose or misread a character (实施周指标值, 年指标值).
+    text = (
+        "3、1一产出指标，12一质量指标，专家验收通过率：实施周期指标值：100%，"
+        "年度指标值：100%;41一产出指标，11一数量指标，名录份数：实施周期指标值：1份，"
+        "年度指标值：1份：4、4一成本指标，4]一经济成本指标，项目支出成本控制率："
+        "实施周期指标值：≤100%，年度指标值：≤0%2、3一满意度指标，31一服务对象满意度，"
+        "主管部门满意度：实施周指标值：≥90%，年指标值：≥90%；、1一产出指标，川一数量指标，"
+        "设备购置率：实施周期指标值：100%，年度指标值：100%；2、2一效益指标，21经济效益，"
+        "节约成本：实施周期指标值：是，年度指标值：是"
+    )
+    assert is_packed_cell(text)
+    clauses = packed_clauses(text)
+    assert [(c.level1, c.level2, c.metric, c.target) for c in clauses] == [
+        ("产出指标", "质量指标", "专家验收通过率", "100%"),
+        ("产出指标", "数量指标", "名录份数", "1份"),
+        ("成本指标", "经济成本指标", "项目支出成本控制率", "≤0%"),
+        ("满意度指标", "服务对象满意度", "主管部门满意度", "≥90%"),
+        ("产出指标", "数量指标", "设备购置率", "100%"),
+        ("效益指标", "经济效益", "节约成本", "是"),
+    ]
+
+
+def test_packed_clause_head_keeps_a_values_digits_before_it() -> None:
+    # A value's digits run into the next clause's number: only the last digit
+    # before 、 is the number, so the value keeps ≤100; a two-digit number after
+    # a separator (；10、) stays whole.
+    text = (
+        "1、4一成本指标，41一经济成本指标，支出率：年度指标值：≤1002、3一满意度指标，"
+        "31一服务对象满意度，满意度：年度指标值：1套；10、1－产出指标，11－数量指标，"
+        "报告数量；年度指标值：2份"
+    )
+    clauses = packed_clauses(text)
+    assert [(c.metric, c.target) for c in clauses] == [
+        ("支出率", "≤100"),
+        ("满意度", "1套"),
+        ("报告数量", "2份"),
+    ]
+
+
 CODED_TITLE_ROWS = (
     ("一级指标", "二级指标", "三级指标", "目标值"),
     ("产出指标", "数量指标", "购置设备数量", "≥10台"),

@@ -24,21 +24,41 @@ from dataclasses import dataclass
 from nlp.normalize.target import normalize_target
 
 # A level written with its code: 1－产出指标, 11-数量指标, 41－经济成本指标.
-# A scan's OCR may read the dash as 一, which cannot follow a code as a numeral.
-_CODED_LEVEL = r"\d{1,2}\s*[－\-—–一]\s*[^\d，,；;。：:\s][^，,；;。：:]{0,15}?"
-# The start of a clause: its number (1、 2. 1.) directly before the coded 一级.
-_CLAUSE_START = re.compile(
-    rf"(?:^|(?<=[；;。，,：:\s]))\d{{1,3}}\s*[、.．]\s*(?={_CODED_LEVEL}[，,；;：:])"
+# A scan's OCR may read the dash as 一, which cannot follow a code as a numeral,
+# or drop it (21经济效益): the name cannot start with a digit either way.
+_DASH = r"[－\-—–一]"
+_CODED_LEVEL = rf"\d{{1,2}}\s*{_DASH}?\s*[^\d，,；;。：:\s][^，,；;。：:]{{0,15}}?"
+# A 二级 code as OCR may read it before a dash: 4]－ for 41－, 川－ for 11－, 1－.
+_L2_CODE = rf"(?:\d{{2}}|[\d\]|川口]{{1,2}}(?=\s*{_DASH}))"
+_L2_LEVEL = rf"{_L2_CODE}\s*{_DASH}?\s*[^\d，,；;。：:\s][^，,；;。：:]{{0,15}}?"
+# Between the 一级 and the 二级 a scan may print a full stop or 、 for the comma.
+_LEVEL_SEP = r"[，,；;：:.．、]"
+# The head of a clause: its number (1、 2. 1.), the coded 一级, the coded 二级.
+# On a scan the number's 、 may be lost (41一产出指标 for 4、1－), the number
+# itself (、1一产出指标), or the separator before it (≤0%2、3一满意度指标).
+# A level's name in a head holds no digit and no 、 (a value's 1套；10、1－… is no
+# level named 、1－产出指标).
+_HEAD_NAME = r"[^\d，,；;。：:、\s][^\d，,；;。：:、]{0,15}?"
+_CLAUSE_HEAD = re.compile(
+    rf"(?P<num>\d{{1,2}}\s*[、.．]\s*|\d(?=\d)|[、.．]\s*)?"
+    rf"(?P<c1>\d)\s*(?P<d1>{_DASH})?\s*{_HEAD_NAME}{_LEVEL_SEP}\s*"
+    rf"(?P<c2>{_L2_CODE})\s*(?P<d2>{_DASH})?\s*{_HEAD_NAME}{_LEVEL_SEP}"
 )
+_SEPARATOR = "；;。，,：:"
+# The value labels, also as a scan's OCR reads them with one character lost,
+# added or misread (实施周指标值, 实按周期指标值, 年指标值, 年度指标们).
+_LABEL_WORD = r"(?:指标值?|目标值?|标值|指标们)"
+_PERIOD_LABEL = rf"实(?:施周期|.周期|施.期|施.周期|施周|施期|周期){_LABEL_WORD}"
+_ANNUAL_LABEL = rf"(?:年度|年|(?<![年\d])度){_LABEL_WORD}"
 _CLAUSE = re.compile(
-    rf"^(?P<l1>{_CODED_LEVEL})[，,；;：:]\s*(?P<l2>{_CODED_LEVEL})[，,；;：:]\s*"
+    rf"^(?P<l1>{_CODED_LEVEL}){_LEVEL_SEP}\s*(?P<l2>{_L2_LEVEL}){_LEVEL_SEP}\s*"
     r"(?P<metric>.+?)[；;，,。：:]?\s*"
-    r"(?:实施周期(?:指标值?|目标值?)\s*[:：]\s*(?P<period>.*?)[；;，,。：:]*\s*)?"
-    r"(?:年度(?:指标值?|目标值?)\s*[:：]\s*(?P<annual>.*?))?[；;，,。：:\s]*$",
+    rf"(?:{_PERIOD_LABEL}\s*[:：]\s*(?P<period>.*?)[；;，,。：:]*\s*)?"
+    rf"(?:{_ANNUAL_LABEL}\s*[:：]\s*(?P<annual>.*?))?[；;，,。：:\s]*$",
     re.S,
 )
-_VALUE_LABEL = re.compile(r"(?:实施周期|年度)(?:指标值?|目标值?)\s*[:：]")
-_CODE = re.compile(r"^\d{1,2}\s*[－\-—–一]\s*")
+_VALUE_LABEL = re.compile(rf"(?:{_PERIOD_LABEL}|{_ANNUAL_LABEL})\s*[:：]")
+_CODE = re.compile(rf"^(?:{_L2_CODE}|\d{{1,2}})\s*{_DASH}?\s*")
 _TRAILING = re.compile(r"[；;，,。：:\s]+$")
 
 MIN_CLAUSES = 1
@@ -78,7 +98,7 @@ def is_packed_cell(text: str) -> bool:
     """Whether a cell holds numbered clauses with coded levels and value labels."""
     if "实施周期" not in text and "年度" not in text:
         return False  # most cells: no value label, no need for the patterns
-    return bool(_VALUE_LABEL.search(text)) and bool(_CLAUSE_START.search(text))
+    return bool(_VALUE_LABEL.search(text)) and bool(_clause_starts(text))
 
 
 def packed_clauses(text: str) -> tuple[PackedClause, ...]:
@@ -91,14 +111,38 @@ def packed_clauses(text: str) -> tuple[PackedClause, ...]:
         One clause per numbered indicator; text that is not a clause is skipped.
     """
     text = text.replace("\n", "")
-    matches = list(_CLAUSE_START.finditer(text))
-    ends = [m.start() for m in matches[1:]] + [len(text)]
+    starts = _clause_starts(text)
+    ends = [start for start, _ in starts[1:]] + [len(text)]
     clauses = []
-    for match, end in zip(matches, ends, strict=False):
-        clause = _clause(text[match.end() : end].strip())
+    for (_, body), end in zip(starts, ends, strict=False):
+        clause = _clause(text[body:end].strip())
         if clause is not None:
             clauses.append(clause)
     return tuple(clauses)
+
+
+def _clause_starts(text: str) -> list[tuple[int, int]]:
+    """Where each clause starts and where its 一级 code starts.
+
+    A head counts when its codes agree (the 二级 code starts with the 一级 code:
+    1－产出指标，12－质量指标) or both dashes are printed; a clause number run
+    into the text before it (≤1002、3…) keeps only its last digit.
+    """
+    starts = []
+    position = 0
+    while (match := _CLAUSE_HEAD.search(text, position)) is not None:
+        agree = match["c2"][0] == match["c1"]
+        if not agree and not (match["d1"] and match["d2"]):
+            position = match.start() + 1  # a value's digits, not a head: look on
+            continue
+        position = match.end()
+        start = match.start()
+        num = match["num"] or ""
+        digits = len(num) - len(num.lstrip("0123456789"))
+        if digits > 1 and start > 0 and text[start - 1] not in _SEPARATOR:
+            start += digits - 1
+        starts.append((start, match.start("c1")))
+    return starts
 
 
 def _clause(piece: str) -> PackedClause | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,11 @@ from nlp.read.ocr.cells import reread_lone_cells
 from nlp.read.ocr.engine import OcrLine, run_engine
 from nlp.read.ocr.params import DEFAULT_PARAMS, OcrParams
 from nlp.read.ocr.render import render_pdf_page
-from nlp.read.ocr.repair import repair_ocr_text
+from nlp.read.ocr.repair import (
+    level_labels_in_order,
+    repair_header_label,
+    repair_ocr_text,
+)
 from nlp.read.ocr.rulings import binarize, find_rulings
 from nlp.read.ocr.skew import page_skew
 from nlp.read.ocr.split import split_at_rulings
@@ -123,7 +127,7 @@ def ocr_image(
     lines = split_at_rulings(lines, rulings_px, params.split_inset)
     lines = reread_lone_cells(pixels, lines, rulings_px, scale, params)
     ruling_seconds = time.perf_counter() - start
-    fragments = tuple(_fragments(lines, page, scale))
+    fragments = _order_level_labels(tuple(_fragments(lines, page, scale)))
     rulings = tuple(_scale_ruling(r, scale) for r in rulings_px)
     timings = (("ocr", ocr_seconds), ("rulings", ruling_seconds))
     return PageOcr(fragments, rulings, skew, timings)
@@ -175,7 +179,7 @@ def _fragments(
     """Text lines as fragments in points, with number noise repaired."""
     sx, sy = scale
     for line in lines:
-        text = repair_ocr_text(line.text).strip()
+        text = repair_header_label(repair_ocr_text(line.text).strip())
         if not text:
             continue
         x0, top, x1, bottom = line.bbox
@@ -189,6 +193,31 @@ def _fragments(
             source="ocr",
             confidence=line.score,
         )
+
+
+def _order_level_labels(
+    fragments: tuple[TextFragment, ...],
+) -> tuple[TextFragment, ...]:
+    """Level header labels misread on one header line, named by their order."""
+    short = [f for f in fragments if 3 <= len(f.text) <= 4 and "级" in f.text]
+    renamed: dict[int, str] = {}
+    for fragment in short:
+        line = sorted((f for f in short if _same_line(f, fragment)), key=lambda f: f.x0)
+        texts = level_labels_in_order([f.text for f in line])
+        for other, text in zip(line, texts, strict=True):
+            if text != other.text:
+                renamed[id(other)] = text
+    if not renamed:
+        return fragments
+    return tuple(
+        replace(f, text=renamed[id(f)]) if id(f) in renamed else f for f in fragments
+    )
+
+
+def _same_line(a: TextFragment, b: TextFragment) -> bool:
+    """Whether two fragments overlap vertically by half the smaller height."""
+    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return overlap >= 0.5 * min(a.bottom - a.top, b.bottom - b.top)
 
 
 def _scale_ruling(

@@ -7,7 +7,7 @@ small named rules, each touching only number-like tokens.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 # A number-like token: digits with letters OCR confuses for digits, points and
 # thousands commas, not touching a Latin letter on either side (so words such
@@ -78,3 +78,69 @@ def repair_ocr_text(text: str) -> str:
     for repair in OCR_REPAIRS:
         text = repair(text)
     return text
+
+
+# Indicator-table header labels by the column they name. A header line one
+# misread character away from labels naming a single column (日标值 → 目标值 or
+# 指标值, both the target column) is that label; one naming several columns
+# (·级指标: 一级, 二级 or 三级) is left as read.
+_HEADER_LABELS: dict[str, str] = {
+    "一级指标": "level1",
+    "二级指标": "level2",
+    "三级指标": "metric",
+    "目标值": "target",
+    "指标值": "target",
+    "年度目标值": "target",
+    "年度指标值": "target",
+    "实施周期指标值": "target_period",
+}
+
+
+def repair_header_label(text: str) -> str:
+    """``日标值`` → ``目标值``: a header label with one character misread.
+
+    Only a whole line as long as a label, differing from it in one character,
+    with every such label naming the same column; anything else is unchanged.
+    Header labels are no record's value, so no record carries a note of this.
+    """
+    if text in _HEADER_LABELS or any(ch.isdigit() for ch in text):
+        return text
+    near = [label for label in _HEADER_LABELS if _one_substitution(text, label)]
+    if not near or len({_HEADER_LABELS[label] for label in near}) != 1:
+        return text
+    return near[0]
+
+
+def _one_substitution(text: str, label: str) -> bool:
+    if len(text) != len(label):
+        return False
+    return sum(a != b for a, b in zip(text, label, strict=True)) == 1
+
+
+_LEVEL_LABELS = ("一级指标", "二级指标", "三级指标")
+
+
+def _level_like(text: str) -> bool:
+    """A level header label as read, or with one character misread or lost."""
+    return any(
+        text == label
+        or _one_substitution(text, label)
+        or (
+            len(text) == len(label) - 1
+            and any(label[:i] + label[i + 1 :] == text for i in range(len(label)))
+        )
+        for label in _LEVEL_LABELS
+    )
+
+
+def level_labels_in_order(texts: Sequence[str]) -> list[str]:
+    """The three level header labels of one header line, left to right.
+
+    ``·级指标 | 级指标 | 三级指标`` → ``一级指标 | 二级指标 | 三级指标``: a header
+    names the levels in order, so three level-like labels on one line are the
+    三 levels even where a misread character leaves one ambiguous. Any other
+    count leaves the texts as read.
+    """
+    if len(texts) != len(_LEVEL_LABELS) or not all(map(_level_like, texts)):
+        return list(texts)
+    return list(_LEVEL_LABELS)
