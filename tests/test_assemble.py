@@ -385,6 +385,20 @@ def test_column_number_row_and_line_number_column_are_not_money() -> None:
     ]
 
 
+def test_a_misread_column_number_row_is_not_money() -> None:
+    # OCR reads the ** of the column-number row as 冰水 and puts two of its
+    # numbers into one cell; a total row of small values stays money.
+    _, amounts = _run(
+        "单位：万元",
+        _table(
+            ("科目", "合计", "基本支出", "项目支出", "其他"),
+            ("冰水", "1 2", "3", "4", "5"),
+            ("合计", "1", "2", "3", ""),
+        ),
+    )
+    assert [v for v, _, _ in _amounts(amounts)] == ["10000.00", "20000.00", "30000.00"]
+
+
 def test_rows_that_state_a_measure_unit_are_not_money() -> None:
     _, amounts = _run(
         "单位：万元",

@@ -31,6 +31,10 @@ NOT_MONEY = re.compile(
 # ** | ** | 1 | 2 …): labels of this kind and small increasing integers only.
 COLUMN_NUMBER_LABEL = re.compile(r"栏\s*次|行\s*次|序\s*号|项\s*目|[*＊甲乙丙丁]+")
 COLUMN_NUMBER = re.compile(r"\d{1,2}")
+# A misread column-number row: this many consecutive integers, other words no
+# longer than this (a label such as ** or 栏次 read as 冰水).
+COLUMN_NUMBER_MIN_RUN = 3
+COLUMN_NUMBER_NOISE_CHARS = 2
 ENUMERATION = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．)]|"
     r"[①-⑳]|其中[:：])\s*"
@@ -67,16 +71,41 @@ def _table_amounts(
 
 
 def is_column_number_row(cells: Sequence[str]) -> bool:
-    """A row that numbers the columns (栏次 1 2 3 …): its integers are not money."""
+    """A row that numbers the columns (栏次 1 2 3 …): its integers are not money.
+
+    On a scan the label is often misread (``**`` as ``冰水``) and two columns may
+    share a cell (``冰冰 1 2``); a run of at least
+    :data:`COLUMN_NUMBER_MIN_RUN` consecutive integers then still numbers the
+    columns when the other words are no longer than a label's
+    :data:`COLUMN_NUMBER_NOISE_CHARS` characters.
+    """
     numbers: list[int] = []
+    others: list[str] = []
     for cell in cells:
         text = cell.strip()
         if not text or COLUMN_NUMBER_LABEL.fullmatch(text):
             continue
-        if not COLUMN_NUMBER.fullmatch(text):
-            return False
-        numbers.append(int(text))
-    return len(numbers) >= 2 and all(a < b for a, b in pairwise(numbers))
+        if COLUMN_NUMBER.fullmatch(text):
+            numbers.append(int(text))
+            continue
+        for word in text.split():
+            if COLUMN_NUMBER.fullmatch(word):
+                numbers.append(int(word))
+            elif not COLUMN_NUMBER_LABEL.fullmatch(word):
+                others.append(word)
+    if len(numbers) < 2 or not all(a < b for a, b in pairwise(numbers)):
+        return False
+    if not others:
+        return True
+    consecutive = all(b == a + 1 for a, b in pairwise(numbers))
+    return (
+        consecutive
+        and len(numbers) >= COLUMN_NUMBER_MIN_RUN
+        and all(
+            len(word) <= COLUMN_NUMBER_NOISE_CHARS and not MONEY_WORD.search(word)
+            for word in others
+        )
+    )
 
 
 def _extend_headers(

@@ -12,7 +12,8 @@ page of those into blocks in reading order, the same way whatever the source:
    segments; segments that touch form a table region. Its grid comes from the
    distinct x of its vertical and y of its horizontal segments; two neighbouring
    grid positions are one merged cell where the separator between them is not
-   drawn. Text goes to the cell holding its centre.
+   drawn. Text goes to the cell holding its centre; an OCR line that crosses
+   the grid's column lines is first cut into its pieces (:mod:`.split`).
 3. **Lines and runs.** The remaining fragments are grouped into lines (vertical
    overlap) and each line into runs, split where the horizontal gap is wider than
    :attr:`LayoutParams.column_gap` line heights.
@@ -59,6 +60,7 @@ from nlp.read.layout.pages import (
     join_across_pages,
     visible_fragments,
 )
+from nlp.read.layout.split import split_across_columns
 from nlp.read.layout.tables import aligned_tables, ruled_grids, ruled_table
 
 
@@ -98,7 +100,7 @@ def layout_page(
             free.append(frag)
     items: list[PageItem] = []
     for grid, frags in zip(grids, in_grid, strict=True):
-        table = ruled_table(grid, frags, page, params)
+        table = ruled_table(grid, split_across_columns(frags, grid.xs), page, params)
         if table is None:
             free.extend(frags)  # a framed paragraph, not a table
         else:

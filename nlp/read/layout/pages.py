@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -115,12 +116,19 @@ def drop_page_furniture(
         for item, key in zip(items, page_keys, strict=True):
             if key is not None and (
                 PAGE_NUMBER.fullmatch(key[2].replace("#", "0"))
-                or (counts[key] >= needed and _plain(item))
+                or (_repeats(counts, key) >= needed and _plain(item))
             ):
                 continue
             kept.append(item)
         result.append(kept)
     return result
+
+
+def _repeats(counts: Counter[tuple[str, int, str]], key: tuple[str, int, str]) -> int:
+    """Pages the margin text repeats on, its x bucket or a neighbouring one (a
+    scanned page shifts by a few points, across a bucket edge) counted."""
+    where, bucket, text = key
+    return sum(counts[(where, b, text)] for b in (bucket - 1, bucket, bucket + 1))
 
 
 def _plain(item: PageItem) -> bool:
@@ -173,4 +181,19 @@ def _margin_key(
     else:
         return None
     bucket = int((x0 + x1) / 2 // params.furniture_x_bucket)
-    return where, bucket, DIGITS.sub("#", "".join(item.text.split()))
+    return where, bucket, _mask_digits("".join(item.text.split()))
+
+
+# Characters besides digits a margin text needs before a digit between two of its
+# letters is taken for noise (a page number such as 第3页 keeps its digit).
+FURNITURE_MIN_WORDS = 6
+
+
+def _mask_digits(text: str) -> str:
+    """Digits as one ``#`` per number, so page 3 and page 12 give one key; in a
+    text of several characters besides, a lone digit is dropped instead (OCR noise
+    inside a running header: ``部1门预算公开``)."""
+    masked = DIGITS.sub("#", text)
+    if len(masked.replace("#", "")) < FURNITURE_MIN_WORDS:
+        return masked
+    return re.sub(r"(?<=[^\W\d_])#(?=[^\W\d_])", "", masked)

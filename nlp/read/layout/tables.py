@@ -26,6 +26,7 @@ from nlp.read.layout.lines import (
     source_of,
     source_of_runs,
 )
+from nlp.read.layout.split import unmerge_numbers, unmerge_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,17 +259,13 @@ def ruled_table(
             by_group[grid.slot_group[slot]].append(frag)
     if len(by_group) < 2:
         return None
-    rows = sorted(
-        {r for g in by_group for r in range(grid.groups[g][0], grid.groups[g][2])}
-    )
-    cols = sorted(
-        {c for g in by_group for c in range(grid.groups[g][1], grid.groups[g][3])}
-    )
+    filled = _unmerged(grid, by_group)
+    rows = sorted({r for rect, _ in filled for r in range(rect[0], rect[2])})
+    cols = sorted({c for rect, _ in filled for c in range(rect[1], rect[3])})
     row_index = {r: i for i, r in enumerate(rows)}
     col_index = {c: i for i, c in enumerate(cols)}
     cells = []
-    for g, cell_frags in sorted(by_group.items(), key=lambda kv: grid.groups[kv[0]]):
-        r0, c0, r1, c1 = grid.groups[g]
+    for (r0, c0, r1, c1), cell_frags in sorted(filled, key=lambda kv: kv[0]):
         kept_rows = [row_index[r] for r in range(r0, r1) if r in row_index]
         kept_cols = [col_index[c] for c in range(c0, c1) if c in col_index]
         lines = group_lines(cell_frags, params)
@@ -287,6 +284,32 @@ def ruled_table(
             )
         )
     return TableItem(tuple(cells), grid.bbox, page)
+
+
+def _unmerged(
+    grid: Grid, by_group: dict[int, list[TextFragment]]
+) -> list[tuple[tuple[int, int, int, int], list[TextFragment]]]:
+    """Each filled cell's rectangle and text; merged cells that OCR shows to be
+    several cells (a grid line missed on the scan) are cut back (:mod:`.split`)."""
+    filled: list[tuple[tuple[int, int, int, int], list[TextFragment]]] = []
+    rest: list[int] = []
+    cut_rows: set[tuple[int, int]] = set()
+    for g, frags in by_group.items():
+        rect = grid.groups[g]
+        pieces = unmerge_numbers(grid.xs, grid.ys, rect, frags)
+        if len(pieces) == 1:
+            rest.append(g)
+            continue
+        filled.extend(pieces)
+        if len({piece[0][0] for piece in pieces}) > 1:
+            cut_rows.add((rect[0], rect[2]))
+    for g in rest:
+        rect = grid.groups[g]
+        if (rect[0], rect[2]) in cut_rows:
+            filled.extend(unmerge_rows(grid.ys, rect, by_group[g]))
+        else:
+            filled.append((rect, by_group[g]))
+    return filled
 
 
 def aligned_tables(

@@ -66,10 +66,38 @@ def repair_spaced_point(text: str) -> str:
     return _SPACED_POINT.sub(r"\1.\2", text)
 
 
+# Groups of three digits after points, then the decimals: ``1.297.78``,
+# ``1,257.692.64``. A number has one decimal point, so every point but the last
+# is a thousands comma the recogniser read as a point.
+_POINT_GROUPS = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})*)\.(\d{3})\.(\d{1,2})(?![\d.])"
+)
+
+
+def repair_point_as_comma(text: str) -> str:
+    """``1.297.78`` → ``1,297.78``: a thousands comma read as a point.
+
+    Only where the groups between the points are exactly three digits and the
+    last point has one or two decimals after it, so a date (``2026.1.15``) or a
+    section number (``1.2.3``) is left alone.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        head = match.group(1).replace(".", ",")
+        return f"{head},{match.group(2)}.{match.group(3)}"
+
+    previous = None
+    while previous != text:
+        previous = text
+        text = _POINT_GROUPS.sub(fix, text)
+    return text
+
+
 OCR_REPAIRS: tuple[Callable[[str], str], ...] = (
     repair_letter_digits,
     repair_thousands_separator,
     repair_spaced_point,
+    repair_point_as_comma,
 )
 
 
