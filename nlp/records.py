@@ -174,7 +174,9 @@ class Indicator:
 
     ``target_period`` is a row's 实施周期 value beside its 年度 ``target``;
     ``actual`` a 自评 row's achieved value (实际完成值) beside its target;
-    ``project_code`` the code printed with the project's name (301007).
+    ``project_code`` the code printed with the project's name (301007);
+    ``notes`` (an addition to the contract) say what a repair of an OCR misreading
+    changed, such as a level name read with one wrong character.
     """
 
     doc: str
@@ -192,6 +194,7 @@ class Indicator:
     target_period: Target | None = None
     actual: Target | None = None
     project_code: str | None = None
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object."""
@@ -213,6 +216,7 @@ class Indicator:
             "source": self.source.to_dict(),
             "confidence": round(float(self.confidence), 4),
             "kind": self.kind,
+            "notes": list(self.notes),
         }
 
 

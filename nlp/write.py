@@ -94,6 +94,7 @@ COLUMNS: dict[TableName, tuple[tuple[str, ColumnKind], ...]] = {
         ("source", "json"),
         ("confidence", "float"),
         ("kind", "str"),
+        ("notes", "json"),
     ),
     "amounts": (
         ("doc", "str"),

@@ -114,13 +114,14 @@ def assemble(
         indicators, amounts,
     )  # fmt: skip
     table_of_block = {i: t for t in tables for i in t.block_indices}
+    ocr_pages = frozenset(page.number for page in document.pages if page.ocr)
     for index, block in enumerate(document.blocks):
         table = table_of_block.get(index)
         if table is not None:
             if table.block_indices[0] != index:
                 continue  # a continuation part, handled with its table
             project = projects.ref(table)
-            used = _indicator_cells(table, project, doc, params, indicators)
+            used = _indicator_cells(table, project, doc, params, indicators, ocr_pages)
             _table_amounts(table, doc, prevailing, used, amounts)
             prose.table_cells(table, used, document, project.name)
         elif block.kind in ("paragraph", "heading"):

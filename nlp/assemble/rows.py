@@ -11,7 +11,7 @@ targets through ``normalize_target`` (with the unit column) and ``split_targets`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from nlp.assemble.projects import ProjectRef, coded_name
@@ -22,6 +22,7 @@ from nlp.blocks.roles import OPERATOR_CELL, QUALITATIVE_OPERATOR
 from nlp.normalize.levels import (
     implied_level1,
     level_kind,
+    near_level_name,
     normalize_level1,
     normalize_level2,
 )
@@ -63,6 +64,8 @@ class _Levels:
 
     level1: str | None = None
     level2: str | None = None
+    # The rows come from an OCR'd page: a level misread by one glyph is repaired.
+    ocr: bool = False
 
     def update(self, level1: str | None, level2: str | None) -> None:
         if level1 and level1 != self.level1:
@@ -128,8 +131,11 @@ def _records_for_row(
     if metric is None or metric in TOTAL_ROWS:
         return  # a score table's 总分 row totals the others
     level1, level2 = levels.level1, levels.level2
-    level2_norm = normalize_level2(level2)
-    level1_norm = normalize_level1(level1) or implied_level1(level2_norm)
+    notes: list[str] = []
+    level2_norm = _level_norm(level2, normalize_level2, levels.ocr, notes)
+    level1_norm = _level_norm(
+        level1, normalize_level1, levels.ocr, notes
+    ) or implied_level1(level2_norm)
     source = Source(
         text=row.text,
         page=row.page,
@@ -168,8 +174,26 @@ def _records_for_row(
                 level2_norm=level2_norm, target_raw=target_raw, target=target,
                 confidence=confidence, kind=kind,
                 target_period=period if whole else None,
-                actual=actual if whole else None,
+                actual=actual if whole else None, notes=tuple(notes),
             )  # fmt: skip
+
+
+def _level_norm(
+    raw: str | None,
+    normalize: Callable[[str | None], str | None],
+    ocr: bool,
+    notes: list[str],
+) -> str | None:
+    """The canonical level of a level cell; on an OCR'd page a name misread by one
+    glyph (社会效益指际) is read as that name, and the repair is noted."""
+    norm = normalize(raw)
+    if norm is not None or not ocr or raw is None:
+        return norm
+    name = near_level_name(raw)
+    norm = normalize(name) if name else None
+    if norm is not None:
+        notes.append(f"ocr-level: {raw} read as {name}")
+    return norm
 
 
 def _single_target(raw: str | None, reading: _Reading, kind: Kind) -> Target | None:

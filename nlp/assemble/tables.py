@@ -30,8 +30,12 @@ def _indicator_cells(
     doc: str,
     params: AssemblyParams,
     out: list[Indicator],
+    ocr_pages: frozenset[int] = frozenset(),
 ) -> set[tuple[int, int]]:
-    """Append the table's indicator records; return the (row, col) cells used."""
+    """Append the table's indicator records; return the (row, col) cells used.
+
+    ``ocr_pages`` are the pages whose text came from OCR (``PageInfo.ocr``).
+    """
     used: set[tuple[int, int]] = set()
     levels = _Levels()
     for section in table.sections:
@@ -46,7 +50,9 @@ def _indicator_cells(
             if section.column("packed") is not None:
                 for reading in _packed_readings(row, section):
                     used.update((row.index, c) for c in reading.used_cols)
-                    levels = _Levels(reading.level1, reading.level2)
+                    levels = _Levels(
+                        reading.level1, reading.level2, row.page in ocr_pages
+                    )
                     out.extend(
                         _records_for_row(
                             reading, levels, row, table, project, doc,
@@ -65,6 +71,7 @@ def _indicator_cells(
                 if c in role_cols or is_number_cell(text)
             )
             levels.update(reading.level1, reading.level2)
+            levels.ocr = row.page in ocr_pages
             out.extend(
                 _records_for_row(reading, levels, row, table, project, doc, confidence)
             )

@@ -129,6 +129,33 @@ def implied_level1(level2_norm: str | None) -> str | None:
     return IMPLIED_LEVEL1.get(level2_norm)
 
 
+# Every printed level name a table uses, for the near-miss repair of OCR'd cells.
+LEVEL_NAMES = frozenset(
+    [*LEVEL1, *LEVEL2] + [stem + "指标" for stem in (*LEVEL1_STEMS, *LEVEL2_STEMS)]
+)
+
+
+def near_level_name(raw: str) -> str | None:
+    """The level name ``raw`` misses by one misread character, if exactly one.
+
+    OCR confuses single glyphs (``社会效益指际``, ``数址指标``): a cell of a level
+    column whose text is a known level name with one character replaced is that
+    level. Only substitutions count (a dropped or added character is not a
+    misread glyph), only names of four characters or more, and only when one name
+    fits: two candidates are ambiguous and leave the cell as read.
+    """
+    text = _SPACE_RE.sub("", raw).translate(_FOLD)
+    if len(text) < 4 or text in LEVEL_NAMES:
+        return None
+    fits = {
+        name
+        for name in LEVEL_NAMES
+        if len(name) == len(text)
+        and sum(a != b for a, b in zip(name, text, strict=True)) == 1
+    }
+    return fits.pop() if len(fits) == 1 else None
+
+
 def level_kind(text: str) -> Literal["level1", "level2", "either"] | None:
     """Whether cell text is a level name, and of which level.
 
