@@ -267,3 +267,30 @@ def test_page_jobs_keep_the_documents_reading_limits(
     error = records["scan.pdf"]["error"]
     assert "scan.pdf" in error and "page 2" in error and "max_page_pixels" in error
     assert summary.error == 1 and summary.ok == 1
+
+
+def test_a_worker_counts_its_address_space_cap_from_after_the_ocr_engine_loads() -> (
+    None
+):
+    """The cap is the loaded size plus twice the limit, and it is counted again
+    once the OCR engine (a model loaded on first use) is in memory."""
+    code = (
+        "import resource\n"
+        "from nlp.pipeline.workers import ADDRESS_SPACE_FACTOR, MIB\n"
+        "from nlp.pipeline import workers\n"
+        "extra = ADDRESS_SPACE_FACTOR * 2048 * MIB\n"
+        "workers._limit_address_space(extra)\n"
+        "workers._recap_after_ocr_loads(extra)\n"
+        "before = resource.getrlimit(resource.RLIMIT_AS)[0]\n"
+        "from nlp.read.ocr.engine import get_engine\n"
+        "get_engine()\n"
+        "after = resource.getrlimit(resource.RLIMIT_AS)[0]\n"
+        "pages = int(open('/proc/self/statm').read().split()[0])\n"
+        "size = pages * resource.getpagesize()\n"
+        "print(after > before, after - size >= extra - 64 * MIB)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]

@@ -15,8 +15,10 @@ The main process watches every worker: a document that runs past
 that dies (the kernel's out-of-memory killer, a crash in native code) costs its
 one document, which gets an error record naming the limit, and a fresh worker
 takes its place. Workers also carry an
-address-space limit (their size after loading the models plus the memory limit),
-so one huge allocation fails at once instead of taking the machine.
+address-space limit (their size after loading the models, the OCR engine included
+when it loads, plus twice the memory limit: native runtimes reserve far more
+address space than they touch), so one huge allocation fails at once instead of
+taking the machine.
 
 Workers die with the main process (``PR_SET_PDEATHSIG`` on Linux, and a watch on
 the parent elsewhere), so killing the main process never leaves orphans.
@@ -52,6 +54,7 @@ from nlp.pipeline.pages import (
     PageResult,
     run_job,
 )
+from nlp.read.limits import AFTER_MODEL_LOAD
 from nlp.records import DocumentRecord, Result
 
 logger = logging.getLogger(__name__)
@@ -118,6 +121,17 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+# Address space allowed above the loaded size, in units of the memory limit:
+# onnxruntime's arenas and per-thread malloc arenas reserve address space well
+# beyond what is resident, which the resident-memory watch bounds instead.
+ADDRESS_SPACE_FACTOR = 2
+
+
+def _recap_after_ocr_loads(extra_bytes: int) -> None:
+    """Count the cap again from the worker's size once the OCR engine is loaded."""
+    AFTER_MODEL_LOAD.append(lambda: _limit_address_space(extra_bytes))
+
+
 def _limit_address_space(extra_bytes: int) -> None:
     """Cap the address space at its current size plus ``extra_bytes``."""
     try:
@@ -155,7 +169,9 @@ def _worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _one_thread_each()
     _stage_functions()
-    _limit_address_space(limits.max_memory_mb * MIB)
+    headroom = ADDRESS_SPACE_FACTOR * limits.max_memory_mb * MIB
+    _limit_address_space(headroom)
+    _recap_after_ocr_loads(headroom)
     set_memory_limit(limits.max_memory_mb)
     conn.send(READY)
     while True:

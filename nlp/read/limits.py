@@ -16,7 +16,7 @@ readers with :func:`current_limits`.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
@@ -130,3 +130,8 @@ def check_archive(path: Path, name: str) -> None:
                 "max_member_bytes",
                 limit,
             )
+
+
+# Run once after a large model loads in this process (the OCR engine): a worker
+# counts its address-space cap from its size with every model loaded.
+AFTER_MODEL_LOAD: list[Callable[[], None]] = []

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nlp.errors import ModelError
+from nlp.read.limits import AFTER_MODEL_LOAD
 from nlp.read.ocr.params import DEFAULT_PARAMS, OcrParams
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ def get_engine() -> RapidOCR:
         with _engine_lock:
             if _engine is None:
                 _engine = _build_engine(DEFAULT_PARAMS)
+                for hook in AFTER_MODEL_LOAD:
+                    hook()
     return _engine
 
 
