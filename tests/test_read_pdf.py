@@ -10,6 +10,7 @@ import subprocess
 import sys
 import types
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -530,4 +531,83 @@ def test_brackets_drawn_below_their_line_stay_in_their_cell(
         "传输及时率（国家地面站）",
         "业务可用性（省级站点）",
         "工作完成率",
+    ]
+
+
+def test_characters_of_a_font_with_a_broken_descent_stay_in_their_row(
+    pdf_builder: Builder, tmp_path: Path
+) -> None:
+    # Some exports declare a font Descent of about a whole em: pdfminer then puts
+    # each character's box under its baseline, its centre in the row below; the
+    # table's last row would fall out of the grid and the others shift by one.
+    rows: Rows = [
+        ["科目编码", "科目名称", "金额"],
+        ["301", "工资福利支出", "5,293.75"],
+        ["30101", "基本工资", "110.24"],
+        ["30113", "住房公积金", "39.70"],
+    ]
+    pdf = pdf_builder()
+    pdf.page().table(72, 100, [80.0, 140.0, 80.0], rows, row_height=14, size=10)
+    path = pdf.save("descent.pdf")
+    data = path.read_bytes()
+    assert data.count(b"/Descent -271 ") == 1
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(data.replace(b"/Descent -271 ", b"/Descent -999 "))
+
+    (table,) = [b.table for b in _read(broken).blocks if b.table]
+    cells = {(c.row, c.col): c.text for c in table.cells}
+    assert [[cells.get((r, c)) for c in range(3)] for r in range(4)] == rows
+
+
+def test_continuation_without_an_empty_column_keeps_its_columns_names(
+    pdf_builder: Builder,
+) -> None:
+    # The part on the next page prints no amount under 财政专户, so the reader
+    # drops that grid column: its 单位资金 amounts must still be named 单位资金.
+    widths = [60.0, 120.0, 70.0, 70.0, 70.0, 70.0]
+    header = ["科目编码", "科目名称", "合计", "财政拨款", "财政专户", "单位资金"]
+    first: Rows = [
+        header,
+        ["201", "一般公共服务支出", "36.00", "20.00", "6.00", "10.00"],
+    ]
+    rest: Rows = [
+        ["205", "教育支出", "7.00", "", "", "7.00"],
+        ["208", "社会保障和就业支出", "9.00", "4.00", "", "5.00"],
+    ]
+    pdf = pdf_builder()
+    page = pdf.page()
+    page.text(72, 660, "单位：万元")
+    page.table(60, 700, widths, first)
+    pdf.page().table(60, 60, widths, rest)
+    result = extract(pdf.save("continued_money.pdf"))
+
+    named = {(a.money.value, a.column) for a in result.amounts if a.source.page == 2}
+    assert named == {
+        (Decimal("70000"), "合计"),
+        (Decimal("70000"), "单位资金"),
+        (Decimal("90000"), "合计"),
+        (Decimal("40000"), "财政拨款"),
+        (Decimal("50000"), "单位资金"),
+    }
+
+
+def test_a_space_drawn_after_a_gap_does_not_join_two_columns(
+    pdf_builder: Builder,
+) -> None:
+    # Some exports draw each cell's text after a space: code, jump to the next
+    # column, space, name. The space belongs to neither column's text run.
+    pdf = pdf_builder()
+    page = pdf.page()
+    page.table(60, 100, [60.0, 140.0, 70.0], [["科目编码", "科目名称", "金额"]])
+    page.table(60, 120, [60.0, 140.0, 70.0], [["", "", "56.53"], ["", "", "39.70"]])
+    for k, (code, name) in enumerate(
+        [("22102", "住房改革支出"), ("2210201", "住房公积金")]
+    ):
+        page.text(63, 125 + 20 * k, code)
+        page.text(120 + 3 - 2.5, 125 + 20 * k, " " + name)
+    (table,) = [b.table for b in _read(pdf.save("space.pdf")).blocks if b.table]
+    cells = {(c.row, c.col): c.text for c in table.cells}
+    assert [[cells.get((r, c)) for c in range(3)] for r in range(1, 3)] == [
+        ["22102", "住房改革支出", "56.53"],
+        ["2210201", "住房公积金", "39.70"],
     ]

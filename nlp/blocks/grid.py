@@ -7,12 +7,14 @@ cut in two by a page break is made whole again when the parts are joined.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from nlp.blocks.headers import indicator_roles, is_number_cell
 from nlp.blocks.records import GridRow
-from nlp.document import BBox, Block, Table
+from nlp.document import BBox, Block, Cell, Table
 from nlp.normalize.levels import level_kind
 from nlp.normalize.target import looks_like_target
 
@@ -38,7 +40,10 @@ def _joined_rows(parts: Sequence[Block]) -> list[GridRow]:
     rows: list[GridRow] = []
     for part_no, block in enumerate(parts):
         assert block.table is not None
-        part_rows = _rows_of(block.table, start=len(rows))
+        table = block.table
+        if part_no and parts[0].table is not None:
+            table = _placed_under(parts[0].table, table)
+        part_rows = _rows_of(table, start=len(rows))
         if part_no and rows and part_rows and _is_cut_row(rows[-1], part_rows[0]):
             rows[-1] = _join_cut_row(rows[-1], part_rows[0])
             part_rows = [
@@ -46,6 +51,72 @@ def _joined_rows(parts: Sequence[Block]) -> list[GridRow]:
             ]
         rows.extend(part_rows)
     return _header_lines_joined(rows)
+
+
+def _placed_under(first: Table, part: Table) -> Table:
+    """A continuation narrower than its table's first part, its cells moved to the
+    first part's columns by their x-position on the page.
+
+    A reader drops grid columns without text, so a part on the next page with
+    nothing in some columns (财政专户 | 国有资本 left empty) has fewer columns, and
+    laid by index its cells would fall under the wrong names. Unchanged when a
+    cell's position is unknown or its edges are not those of the first part's
+    columns (text-aligned tables, whose boxes are the text's).
+    """
+    if part.n_cols >= first.n_cols:
+        return part
+    columns = _column_ranges(first)
+    moved: dict[int, int] = {}
+    for cell in part.cells:
+        for col in (cell.col, cell.end_col - 1):
+            box = _cell_box(cell)
+            edge = None if box is None else (box[0] if col == cell.col else box[2])
+            target = _column_at(columns, edge, col == cell.col)
+            if target is None or moved.setdefault(col, target) != target:
+                return part
+    order = [moved[c] for c in sorted(moved)]
+    if any(b <= a for a, b in itertools.pairwise(order)):
+        return part
+    cells = tuple(
+        replace(
+            cell,
+            col=moved[cell.col],
+            col_span=moved[cell.end_col - 1] - moved[cell.col] + 1,
+        )
+        for cell in part.cells
+    )
+    return Table(cells, part.n_rows, first.n_cols, part.caption)
+
+
+# Points by which a cell's edge may miss its column's ruling on another page.
+EDGE_TOLERANCE = 2.0
+
+
+def _column_ranges(table: Table) -> dict[int, tuple[float, float]]:
+    """Each column's left and right edge on the page, from the single-column
+    cells that show it."""
+    ranges: dict[int, tuple[float, float]] = {}
+    for cell in table.cells:
+        box = _cell_box(cell)
+        if box is not None and cell.col_span == 1:
+            ranges.setdefault(cell.col, (box[0], box[2]))
+    return ranges
+
+
+def _cell_box(cell: Cell) -> BBox | None:
+    return cell.prov[0].bbox if cell.prov else None
+
+
+def _column_at(
+    columns: dict[int, tuple[float, float]], edge: float | None, left: bool
+) -> int | None:
+    """The column whose left (or right) edge is at ``edge``."""
+    if edge is None:
+        return None
+    for col, (x0, x1) in columns.items():
+        if abs((x0 if left else x1) - edge) <= EDGE_TOLERANCE:
+            return col
+    return None
 
 
 def _header_lines_joined(rows: list[GridRow]) -> list[GridRow]:

@@ -18,6 +18,10 @@ from nlp.read.pdf.params import PdfParams, Rect
 
 _INVISIBLE_MODES = frozenset({3, 7})
 _STROKE_MODES = frozenset({1, 5})
+# Font descents in em: beyond half the em a declared descent is broken (a glyph
+# box mostly under its baseline); such a font is given a usual descent instead.
+_MAX_DESCENT = -0.5
+_USUAL_DESCENT = -0.2
 
 
 @dataclass(slots=True)
@@ -44,6 +48,13 @@ def _unmapped(text: str) -> bool:
     """True for text without a real Unicode mapping."""
     code = ord(text[0])
     return text == "\ufffd" or 0xE000 <= code <= 0xF8FF or text.startswith("(cid:")
+
+
+def _descent(declared: float) -> float:
+    """A font's descent (em, negative) as drawn: a broken ``Descent`` such as
+    -1.03 em would put every character's box below its line, so its centre
+    would fall into the table row under the one it is printed in."""
+    return _USUAL_DESCENT if declared < _MAX_DESCENT else declared
 
 
 def _is_white(color: Any, level: float) -> bool:
@@ -82,8 +93,9 @@ def _fragments(
 ) -> list[TextFragment]:
     """Join characters in drawing order into runs on one baseline without a gap.
 
-    A single space the PDF draws stays in the run (it is the writer's); two or more
-    spaces in a row end it, as they align columns. Coordinates change here to a
+    A single space the PDF draws right after a character stays in the run (it is
+    the writer's); two or more spaces in a row, or a space drawn after a gap, end
+    it, as they align columns. Coordinates change here to a
     top-left origin.
     """
     fragments: list[TextFragment] = []
@@ -101,7 +113,9 @@ def _fragments(
 
     for char, cx0, cy0, cx1, cy1 in chars:
         if char.isspace():
-            if text and text[-1] != " ":
+            # A space drawn away from the run's end follows a jump to another
+            # column: it ends the run rather than joining the next column to it.
+            if text and text[-1] != " " and cx0 - reach <= params.merge_gap * size:
                 text.append(" ")
                 reach = max(reach, cx1)
             else:

@@ -14,6 +14,7 @@ from typing import Any
 from nlp.read.pdf.chars import (
     _INVISIBLE_MODES,
     _STROKE_MODES,
+    _descent,
     _inside,
     _intersect,
     _is_white,
@@ -110,7 +111,7 @@ def _collector_class() -> type[_Collector]:
                 return char.adv
             # LTChar's box for horizontal text, without building the object.
             adv = font.char_width(cid) * fontsize * scaling
-            bottom = font.get_descent() * fontsize + rise
+            bottom = _descent(font.get_descent()) * fontsize + rise
             x0, y0, x1, y1 = apply_matrix_rect(
                 matrix, (0, bottom, adv, bottom + fontsize)
             )
