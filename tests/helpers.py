@@ -1,10 +1,13 @@
-"""Helpers shared by the reader tests: a table block's cells as plain tuples."""
+"""Helpers shared by the tests: a table block's cells as plain tuples, a run's
+records without their timings."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from nlp.document import Block, Document
+from nlp.write import read_records
 
 
 def grid(block: Block) -> list[tuple[int, int, int, int, str]]:
@@ -70,3 +73,17 @@ MINI_TABLE_GRID = [
     (4, 3, 1, 1, "提高"),
     (4, 4, 1, 1, ""),
 ]
+
+
+def run_records(out: Path) -> dict[str, list[dict[str, Any]]]:
+    """An extract run's tables, with the documents' timings left out (they vary)."""
+    tables = {}
+    for table in ("indicators", "amounts", "documents"):
+        rows = list(read_records(out / f"{table}.jsonl"))
+        if table == "documents":
+            rows = [
+                {k: v for k, v in r.items() if k not in ("seconds", "timings")}
+                for r in rows
+            ]
+        tables[table] = rows
+    return tables

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import run_records
 from hostile_cases import GOOD_TEXT
 
 from nlp.pipeline import BatchParams, ExtractOptions, run_batch
@@ -121,19 +122,6 @@ def _workers_of(pid: int) -> list[int]:
         time.sleep(0.05)
 
 
-def _records(out: Path) -> dict[str, list[Any]]:
-    tables = {}
-    for table in ("indicators", "amounts", "documents"):
-        rows = list(read_records(out / f"{table}.jsonl"))
-        if table == "documents":
-            rows = [
-                {k: v for k, v in r.items() if k not in ("seconds", "timings")}
-                for r in rows
-            ]
-        tables[table] = rows
-    return tables
-
-
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("faults")
@@ -144,7 +132,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         options=ExtractOptions(use_model=False),
         params=BatchParams(isolate=False),
     )
-    return {"inputs": inputs, "records": _records(root / "reference")}
+    return {"inputs": inputs, "records": run_records(root / "reference")}
 
 
 def _resume_and_compare(
@@ -163,7 +151,7 @@ def _resume_and_compare(
     )
     assert resumed.returncode == 0, resumed.stderr
     assert verify_manifest(out) is not None
-    assert _records(out) == reference["records"]
+    assert run_records(out) == reference["records"]
     after = {
         json.loads(line)["doc"]: line
         for line in (out / "documents.jsonl").read_text("utf-8").splitlines()
