@@ -138,7 +138,7 @@ def _cell_amount(
     text = text.strip()
     if not text or not _money_shaped(text):
         return None
-    label = _row_label(row, col, headers)
+    label = row_label(row, col, headers)
     header = "/".join(headers.get(col, []))
     unit, unit_source = _cell_unit(
         text, label, header, _band_unit(headers) or table.unit, prevailing
@@ -166,7 +166,7 @@ def _money_shaped(text: str) -> bool:
     return bool(re.fullmatch(r"[-−]?\d[\d,，.．\s]*(?:亿元|万元|千元|元|万|亿)", text))
 
 
-def _row_label(
+def row_label(
     row: GridRow, col: int, headers: dict[int, list[str]] | None = None
 ) -> str | None:
     """The row's label on this side of a (possibly two-sided) table: the nearest

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from nlp.assemble.money import _row_label
+from nlp.assemble.money import row_label
 from nlp.blocks import GridRow, TableView, is_number_cell, unit_of_line
 from nlp.classify import SpanScorer, Statement, StatementKind, find_statements
 from nlp.classify.sections import (
@@ -256,7 +256,7 @@ def _is_count(statement: Statement) -> bool:
 def _cell_section(row: GridRow, col: int, header: str | None) -> SectionKind | None:
     """The section a prose cell's label names: the row's label left of it, else
     its column's header."""
-    label = _row_label(row, col)
+    label = row_label(row, col)
     kind = section_kind(label) if label and label != row.cells[col] else None
     if kind is None and header and header != row.cells[col]:
         kind = section_kind(header)
