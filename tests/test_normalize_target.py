@@ -743,6 +743,24 @@ def test_equals_sign_before_a_phrase_is_dropped() -> None:
     assert "leading-equals" in target.notes
 
 
+@pytest.mark.parametrize(
+    ("raw", "text", "op"), [("=为0", "0", "="), ("=达到95%", "≥95%", "≥")]
+)
+def test_equals_sign_before_a_worded_value_is_dropped(
+    raw: str, text: str, op: str
+) -> None:
+    """The sign goes as before a phrase (rule 33), and the rest is read as a value:
+    the same target as without the sign, so normalizing twice changes nothing."""
+    target = normalize_target(raw)
+    assert (target.text, target.op) == (text, op)
+    assert "leading-equals" in target.notes
+    assert normalize_target(target.text).text == text
+
+
+def test_an_equals_sign_before_a_relation_sign_still_reads_as_one() -> None:
+    assert normalize_target("=<5").text == "≤5"
+
+
 def test_copula_clause_is_a_value_but_stays_one_qualitative_cell() -> None:
     # normalize_target reads a value cell naming its measure; split_targets keeps
     # guideline rule 11 for a table cell of one 为/是 statement.

@@ -602,6 +602,17 @@ def _target_from_reading(raw: str, reading: _Reading, notes: list[str]) -> Targe
     )
 
 
+def _read_value(cleaned: str, raw: str) -> _Reading | None:
+    """The first rule that reads ``cleaned`` as a value (``raw`` for a named one)."""
+    return (
+        _read_numeric(cleaned)
+        or _read_grade(cleaned)
+        or _read_condition(cleaned)
+        or _read_worded_rate(cleaned)
+        or _read_named(raw)
+    )
+
+
 def normalize_target(raw: str, unit: str | None = None) -> Target:
     """Normalize a target value to CONTRACT.md's canonical form.
 
@@ -618,12 +629,14 @@ def normalize_target(raw: str, unit: str | None = None) -> Target:
     column = _read_unit_column(unit)
     if is_qualitative_phrase(leading_equals(cleaned)):
         return _qual(raw, cleaned, notes)
-    reading = _read_numeric(cleaned) or (
-        _read_grade(cleaned)
-        or _read_condition(cleaned)
-        or _read_worded_rate(cleaned)
-        or _read_named(raw)
-    )
+    reading = _read_value(cleaned, raw)
+    body = leading_equals(cleaned)
+    if reading is None and body != cleaned:
+        # =为0, =达到95%: the sign is dropped as before a phrase (guideline rule 33),
+        # and what follows is read on its own.
+        reading = _read_value(body, body)
+        if reading is not None:
+            reading.notes.append("leading-equals")
     if reading is not None and column == "qual" and reading.unit is None:
         return _qual(raw, cleaned, [*notes, "unit-column"])
     if reading is not None:
