@@ -27,11 +27,13 @@ import itertools
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import jieba
 
@@ -216,9 +218,33 @@ def _private_jieba(lexicon: tuple[LexiconEntry, ...], hmm: bool) -> jieba.Tokeni
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     load_prefix_dict(tokenizer)
+    _DICTIONARY_FREQ[tokenizer] = {
+        e.word: tokenizer.FREQ.get(e.word) or 0 for e in lexicon
+    }
     for entry in lexicon:
         tokenizer.add_word(entry.word, entry.freq, entry.tag)
     return tokenizer
+
+
+# The lexicon's words as jieba's own dictionary counts them (0: unknown to it),
+# per private instance; the lexicon's frequencies force splits, not usage.
+_DICTIONARY_FREQ: WeakKeyDictionary[jieba.Tokenizer, dict[str, int]] = (
+    WeakKeyDictionary()
+)
+
+
+def word_frequencies(lexicon_count: int = 1000) -> tuple[Mapping[str, int], int]:
+    """Word → frequency for scoring how likely a text is, and the total.
+
+    jieba's dictionary as it is, with the budget lexicon's words it lacks added at
+    ``lexicon_count`` (a moderately common word): the segmenter's own weights for
+    those words are set high to force its splits, which would make 项 or 日 look
+    ten times commoner than they are.
+    """
+    tokenizer = get_segmenter().jieba
+    dictionary = _DICTIONARY_FREQ[tokenizer]
+    own = {word: count or lexicon_count for word, count in dictionary.items()}
+    return ChainMap(own, tokenizer.FREQ), tokenizer.total
 
 
 # --- jieba's prefix dictionary, cached in a form that loads fast ---------------

@@ -15,6 +15,13 @@ def test_one_misread_glyph_names_the_level() -> None:
     assert near_level_name("数址指标") == "数量指标"
 
 
+def test_one_dropped_glyph_names_the_level() -> None:
+    assert near_level_name("数指标") == "数量指标"
+    assert near_level_name("质量指") == "质量指标"
+    assert near_level_name("社会效指标") == "社会效益指标"
+    assert near_level_name("数量指标值") is None  # an added character is not repaired
+
+
 def test_no_repair_for_exact_names_metrics_or_ambiguous_misreads() -> None:
     assert near_level_name("社会效益指标") is None
     assert near_level_name("党员民主评议落实率") is None

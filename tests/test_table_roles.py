@@ -200,6 +200,21 @@ def test_packed_clauses_found_where_a_scan_garbles_the_clause_heads() -> None:
     ]
 
 
+def test_packed_clause_head_with_full_stops_for_commas() -> None:
+    # OCR reads the comma after a level as a Latin or a Chinese full stop; the
+    # clause before it then ends in a colon read for its semicolon.
+    text = (
+        "3、1一产出指标，13一时效指标，服务响应时间：实施周期指标值：4小时，"
+        "年度指标值：4小时:4、2一效益指标.23一生态效益。视频监控设备在线率：实施周期"
+        "指标值：≥90%，年度指标值：≥90%"
+    )
+    clauses = packed_clauses(text)
+    assert [(c.level1, c.level2, c.metric, c.target) for c in clauses] == [
+        ("产出指标", "时效指标", "服务响应时间", "4小时"),
+        ("效益指标", "生态效益", "视频监控设备在线率", "≥90%"),
+    ]
+
+
 def test_packed_clause_head_keeps_a_values_digits_before_it() -> None:
     # A value's digits run into the next clause's number: only the last digit
     # before 、 is the number, so the value keeps ≤100; a two-digit number after

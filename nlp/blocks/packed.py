@@ -31,8 +31,9 @@ _CODED_LEVEL = rf"\d{{1,2}}\s*{_DASH}?\s*[^\d，,；;。：:\s][^，,；;。：:
 # A 二级 code as OCR may read it before a dash: 4]－ for 41－, 川－ for 11－, 1－.
 _L2_CODE = rf"(?:\d{{2}}|[\d\]|川口]{{1,2}}(?=\s*{_DASH}))"
 _L2_LEVEL = rf"{_L2_CODE}\s*{_DASH}?\s*[^\d，,；;。：:\s][^，,；;。：:]{{0,15}}?"
-# Between the 一级 and the 二级 a scan may print a full stop or 、 for the comma.
-_LEVEL_SEP = r"[，,；;：:.．、]"
+# Between the levels, and after the 二级, a scan may read the comma as a full
+# stop (Latin or Chinese) or 、.
+_LEVEL_SEP = r"[，,；;：:.．。、]"
 # The head of a clause: its number (1、 2. 1.), the coded 一级, the coded 二级.
 # On a scan the number's 、 may be lost (41一产出指标 for 4、1－), the number
 # itself (、1一产出指标), or the separator before it (≤0%2、3一满意度指标).

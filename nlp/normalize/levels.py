@@ -136,24 +136,36 @@ LEVEL_NAMES = frozenset(
 
 
 def near_level_name(raw: str) -> str | None:
-    """The level name ``raw`` misses by one misread character, if exactly one.
+    """The level name ``raw`` misses by one misread or dropped character, if one.
 
-    OCR confuses single glyphs (``社会效益指际``, ``数址指标``): a cell of a level
-    column whose text is a known level name with one character replaced is that
-    level. Only substitutions count (a dropped or added character is not a
-    misread glyph), only names of four characters or more, and only when one name
-    fits: two candidates are ambiguous and leave the cell as read.
+    OCR confuses single glyphs (``社会效益指际``, ``数址指标``) and drops faint ones
+    (``数指标``, ``质量指``): a cell of a level column whose text is a known level
+    name of four characters or more with one character replaced or left out is
+    that level. Only when one name fits: two candidates are ambiguous and leave
+    the cell as read. An added character is not repaired (a longer text may be a
+    metric).
     """
     text = _SPACE_RE.sub("", raw).translate(_FOLD)
-    if len(text) < 4 or text in LEVEL_NAMES:
+    if len(text) < 3 or text in LEVEL_NAMES:
         return None
     fits = {
         name
         for name in LEVEL_NAMES
-        if len(name) == len(text)
-        and sum(a != b for a, b in zip(name, text, strict=True)) == 1
+        if len(name) >= 4 and (_one_replaced(name, text) or _one_dropped(name, text))
     }
     return fits.pop() if len(fits) == 1 else None
+
+
+def _one_replaced(name: str, text: str) -> bool:
+    if len(name) != len(text):
+        return False
+    return sum(a != b for a, b in zip(name, text, strict=True)) == 1
+
+
+def _one_dropped(name: str, text: str) -> bool:
+    return len(name) == len(text) + 1 and any(
+        name[:i] + name[i + 1 :] == text for i in range(len(name))
+    )
 
 
 def level_kind(text: str) -> Literal["level1", "level2", "either"] | None:

@@ -19,6 +19,9 @@ with a top-left origin, ready for :func:`nlp.read.layout.layout_page`.
   detector ran across a column line is cut there (:mod:`.split`), and a ruled
   cell the detector left empty or read as a stray mark (a lone ``≥``) is read
   again beside its right neighbour's text (:mod:`.cells`).
+* A character the recogniser misread inside a word (``项口`` for 项目, ``坏境`` for
+  环境) is replaced by its runner-up where the segmenter's word list makes the
+  line far likelier; the engine's CTC decoder is wrapped for it; :mod:`.lexicon`.
 * OCR noise inside numbers (``100. 0%``, ``87, 300. 0``, ``66，100.08``, ``l00``,
   ``O.5``) is repaired by small named rules, each touching only number-like
   tokens; :mod:`.repair`.

@@ -144,10 +144,20 @@ def _build_engine(params: OcrParams) -> RapidOCR:
         paths = model_paths()
         engine.text_det.infer.session = _session(paths["Det"], params)
         engine.text_rec.session.session = _session(paths["Rec"], params)
+        if params.use_lexicon:
+            _rescore_with_lexicon(engine)
     except Exception as exc:  # onnxruntime raises its own types, or OSError
         raise ModelError(f"cannot load the RapidOCR engine: {exc}") from exc
     logger.info("RapidOCR engine loaded in %.2f s", time.perf_counter() - start)
     return engine
+
+
+def _rescore_with_lexicon(engine: RapidOCR) -> None:
+    """Decode recognised lines with the runner-up characters rescored by words."""
+    from nlp.read.ocr.lexicon import LexiconDecoder, lexicon_words
+
+    rec = engine.text_rec
+    rec.postprocess_op = LexiconDecoder(rec.postprocess_op, lexicon_words())
 
 
 def _session(path: Path, params: OcrParams) -> object:

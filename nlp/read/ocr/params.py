@@ -16,6 +16,8 @@ class OcrParams:
         use_cls: run the 0°/180° text-line orientation classifier. Off by
             default: on upright scans it flips and garbles correct lines and costs
             time (see the model card).
+        use_lexicon: rescore the recogniser's runner-up characters with the
+            segmenter's word list (:mod:`nlp.read.ocr.lexicon`): 项口 → 项目.
         max_side_px: longest image side RapidOCR may work at before it shrinks
             the image; large enough that the render resolution is kept.
         min_score: recogniser score below which a text line is dropped.
@@ -69,6 +71,7 @@ class OcrParams:
 
     dpi: int = 200
     use_cls: bool = False
+    use_lexicon: bool = True
     max_side_px: int = 4000
     min_score: float = 0.5
     deskew_min_degrees: float = 0.4
