@@ -507,6 +507,12 @@ def test_level_header_labels_on_one_line_are_named_by_their_order() -> None:
         "二级指标",
         "三级指标",
     ]
+    # 一 read as two strokes: the marks are not counted.
+    assert level_labels_in_order(["-·级指标", "级指标", "三级指标"]) == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+    ]
     # Two labels, or a text no level label, are left as read.
     assert level_labels_in_order(["·级指标", "三级指标"]) == ["·级指标", "三级指标"]
     assert level_labels_in_order(["·级指标", "级指标", "项目"]) == [

@@ -23,6 +23,7 @@ from nlp.read.ocr.params import DEFAULT_PARAMS, OcrParams
 from nlp.read.ocr.render import render_pdf_page
 from nlp.read.ocr.repair import (
     level_labels_in_order,
+    level_like,
     repair_header_label,
     repair_ocr_text,
 )
@@ -199,7 +200,7 @@ def _order_level_labels(
     fragments: tuple[TextFragment, ...],
 ) -> tuple[TextFragment, ...]:
     """Level header labels misread on one header line, named by their order."""
-    short = [f for f in fragments if 3 <= len(f.text) <= 4 and "级" in f.text]
+    short = [f for f in fragments if len(f.text) <= 6 and level_like(f.text)]
     renamed: dict[int, str] = {}
     for fragment in short:
         line = sorted((f for f in short if _same_line(f, fragment)), key=lambda f: f.x0)

@@ -148,8 +148,13 @@ def _one_substitution(text: str, label: str) -> bool:
 _LEVEL_LABELS = ("一级指标", "二级指标", "三级指标")
 
 
-def _level_like(text: str) -> bool:
-    """A level header label as read, or with one character misread or lost."""
+def level_like(text: str) -> bool:
+    """A level header label as read, or with one character misread or lost.
+
+    Marks around it are not counted: the recogniser may read 一 as two strokes
+    (``-·级指标``).
+    """
+    text = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
     return any(
         text == label
         or _one_substitution(text, label)
@@ -169,6 +174,6 @@ def level_labels_in_order(texts: Sequence[str]) -> list[str]:
     三 levels even where a misread character leaves one ambiguous. Any other
     count leaves the texts as read.
     """
-    if len(texts) != len(_LEVEL_LABELS) or not all(map(_level_like, texts)):
+    if len(texts) != len(_LEVEL_LABELS) or not all(map(level_like, texts)):
         return list(texts)
     return list(_LEVEL_LABELS)
