@@ -151,18 +151,20 @@ def near_level_name(raw: str) -> str | None:
     fits = {
         name
         for name in LEVEL_NAMES
-        if len(name) >= 4 and (_one_replaced(name, text) or _one_dropped(name, text))
+        if len(name) >= 4 and (one_replaced(name, text) or one_dropped(name, text))
     }
     return fits.pop() if len(fits) == 1 else None
 
 
-def _one_replaced(name: str, text: str) -> bool:
+def one_replaced(name: str, text: str) -> bool:
+    """Whether ``text`` is ``name`` with one character misread."""
     if len(name) != len(text):
         return False
     return sum(a != b for a, b in zip(name, text, strict=True)) == 1
 
 
-def _one_dropped(name: str, text: str) -> bool:
+def one_dropped(name: str, text: str) -> bool:
+    """Whether ``text`` is ``name`` with one character left out."""
     return len(name) == len(text) + 1 and any(
         name[:i] + name[i + 1 :] == text for i in range(len(name))
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from nlp.normalize.levels import one_dropped, one_replaced
+
 # A number-like token: digits with letters OCR confuses for digits, points and
 # thousands commas, not touching a Latin letter on either side (so words such
 # as "ISO" or "Word" are left alone).
@@ -133,16 +135,10 @@ def repair_header_label(text: str) -> str:
     """
     if text in _HEADER_LABELS or any(ch.isdigit() for ch in text):
         return text
-    near = [label for label in _HEADER_LABELS if _one_substitution(text, label)]
+    near = [label for label in _HEADER_LABELS if one_replaced(label, text)]
     if not near or len({_HEADER_LABELS[label] for label in near}) != 1:
         return text
     return near[0]
-
-
-def _one_substitution(text: str, label: str) -> bool:
-    if len(text) != len(label):
-        return False
-    return sum(a != b for a, b in zip(text, label, strict=True)) == 1
 
 
 _LEVEL_LABELS = ("一级指标", "二级指标", "三级指标")
@@ -156,12 +152,7 @@ def level_like(text: str) -> bool:
     """
     text = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
     return any(
-        text == label
-        or _one_substitution(text, label)
-        or (
-            len(text) == len(label) - 1
-            and any(label[:i] + label[i + 1 :] == text for i in range(len(label)))
-        )
+        text == label or one_replaced(label, text) or one_dropped(label, text)
         for label in _LEVEL_LABELS
     )
 
