@@ -52,6 +52,12 @@ def test_exclusions_are_not_statements() -> None:
     assert _triples(text) == []
 
 
+def test_a_value_label_is_no_measure() -> None:
+    # The value labels of a packed cell whose clause heads a scan garbled.
+    text = "实施周期指标们：90%，年度指标值：10%，实施盛明指标：12个"
+    assert _triples(text) == []
+
+
 def test_money_is_a_statement_only_as_a_cap_or_floor() -> None:
     assert _triples("年度运营管理成本≤1144.72万元，化解债务14500万元。") == [
         ("年度运营管理成本", "≤1144.72万元", "target")

@@ -124,6 +124,8 @@ def _rule_matches(
     """
     found = []
     for hit in _active(text, grammar.find(text)):
+        if _VALUE_LABEL_METRIC.match(hit.metric):
+            continue  # 实施周期指标值：90%: a value's label, not a measure
         kind = _kind_of(hit.clause, default_kind, decided, hit.score)
         if kind == "actual" and _plans_ahead(text, hit):
             kind = "target"
@@ -141,6 +143,11 @@ def _rule_matches(
     return found
 
 
+# A value label read where a measure should be (a packed cell whose clauses did
+# not parse: 实施周期指标值, and as a scan garbles it, 实施盛明指标, 年度指标们).
+_VALUE_LABEL_METRIC = re.compile(
+    r"^(?:实[\u4e00-\u9fff]{1,3}|年度?)(?:指标|目标)[\u4e00-\u9fff]?$"
+)
 # A prose cell giving both values (rule 22): the 年度 one is the target.
 _PERIOD_LABEL = re.compile(r"实施周期(?:指标值|目标)")
 _YEAR_LABEL = re.compile(r"年度(?:指标值|目标)")
