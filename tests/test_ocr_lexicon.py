@@ -96,6 +96,18 @@ def test_decoder_rewrites_lines_and_keeps_confidence() -> None:
     assert decoder(preds) == [("环境工作", 0.8)]
 
 
+def test_decoder_wraps_a_decoder_taking_the_probabilities_alone() -> None:
+    # rapidocr-onnxruntime before 1.4 calls its decoder with ``preds`` only.
+    class OldGreedy:
+        character = ALPHABET
+
+        def __call__(self, preds):
+            return [("坏境工作", 0.8) for _ in preds]
+
+    preds = np.stack([_probs([{"坏": 0.55, "环": 0.4}, {}, {"境": 0.9}, *WORK])])
+    assert LexiconDecoder(OldGreedy(), WORDS)(preds) == [("环境工作", 0.8)]
+
+
 def test_the_shipped_lexicon_knows_budget_words() -> None:
     words = lexicon_words()
     assert words.log_prob("项目") > words.log_prob("项口")

@@ -309,11 +309,13 @@ class LexiconDecoder:
         self.params = params
 
     def __call__(
-        self, preds: np.ndarray, return_word_box: bool = False, **kwargs: Any
+        self, preds: np.ndarray, *args: Any, **kwargs: Any
     ) -> list[tuple[Any, ...]]:
-        lines = self.inner(preds, return_word_box, **kwargs)
-        if return_word_box:  # character boxes index the text as read
-            return lines
+        # Arguments pass through as given: rapidocr-onnxruntime before 1.4
+        # decodes ``preds`` alone, later versions add ``return_word_box``.
+        lines = self.inner(preds, *args, **kwargs)
+        if (args and args[0]) or kwargs.get("return_word_box"):
+            return lines  # character boxes index the text as read
         return [
             (self.correct(preds[i], line[0]), *line[1:]) for i, line in enumerate(lines)
         ]
