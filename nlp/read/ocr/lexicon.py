@@ -48,7 +48,6 @@ class LexiconParams:
         margin: nats a change must gain over the line as read.
         max_edits: changes per line.
         window: characters either side of a change that the lexicon scores.
-        max_word: longest word looked up, in characters.
         min_chars: shorter lines are left as read: a cell's fragment such as
             ``条数`` (the end of 录入条数) gives the lexicon no context.
     """
@@ -61,7 +60,6 @@ class LexiconParams:
     margin: float = 1.0
     max_edits: int = 3
     window: int = 8
-    max_word: int = 8
     min_chars: int = 3
 
 
@@ -232,7 +230,7 @@ def _makes_word(chosen: Sequence[str], index: int, char: str, words: WordModel) 
     any common single character (租货 → 和货), and at a line's end, where the
     line may break a word (单位申 | 报), any character at all.
     """
-    text = [c for c in chosen]
+    text = list(chosen)
     text[index] = char
     longest = words.max_word
     for start in range(max(0, index - longest + 1), index + 1):
