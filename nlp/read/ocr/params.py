@@ -18,6 +18,9 @@ class OcrParams:
             time (see the model card).
         use_lexicon: rescore the recogniser's runner-up characters with the
             segmenter's word list (:mod:`nlp.read.ocr.lexicon`): 项口 → 项目.
+        second_opinion: let a second recogniser (PP-OCRv5) re-read short value
+            lines and doubtful lone marks (:mod:`nlp.read.ocr.second`):
+            ``17万`` → ``<=17万``.
         max_side_px: longest image side RapidOCR may work at before it shrinks
             the image; large enough that the render resolution is kept.
         min_score: recogniser score below which a text line is dropped.
@@ -72,6 +75,7 @@ class OcrParams:
     dpi: int = 200
     use_cls: bool = False
     use_lexicon: bool = True
+    second_opinion: bool = True
     max_side_px: int = 4000
     min_score: float = 0.5
     deskew_min_degrees: float = 0.4
