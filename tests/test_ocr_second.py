@@ -12,6 +12,7 @@ from nlp.read.ocr.second import (
     choose,
     completes_sign,
     restores_percent,
+    strengthen_signs,
 )
 
 P = DEFAULT_SECOND_OPINION
@@ -133,3 +134,20 @@ def test_word_boxes_keep_the_first_reading() -> None:
     second = _Fixed({2: ("<=17万", 0.92)})
     lines, _ = SecondOpinion(first, second)([_crop(2)], True)
     assert lines == [("17万", 0.98)] and second.seen == []
+
+
+def test_a_strict_sign_in_a_longer_line_is_strengthened_where_aligned() -> None:
+    line = "制率：实施周期指标值：≤0%，年度指标值：<0%：2"
+    other = "制率；实施周期指标值：≤0%，年度指标值：≤0%;2"
+    assert (
+        strengthen_signs(line, other) == "制率：实施周期指标值：≤0%，年度指标值：≤0%：2"
+    )
+    # a sign the second reading drops is kept; one it reverses is not taken
+    assert strengthen_signs("指标值：>90%，", "指标值：90%，") == "指标值：>90%，"
+    assert strengthen_signs("指标值：>90%，", "指标值：≤90%，") == "指标值：>90%，"
+    # only before a number
+    assert strengthen_signs("a<b 1", "a≤b 1") == "a<b 1"
+    assert choose((line, 0.91), (other, 0.94), P) == (
+        "制率：实施周期指标值：≤0%，年度指标值：≤0%：2",
+        0.91,
+    )

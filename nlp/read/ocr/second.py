@@ -24,7 +24,11 @@ where a stated rule says so.
   is a relation sign or ``%`` and its own confidence is higher (``80`` → ``%``,
   ``三`` → ``=``); a character or number is never put in.
 
-Both kinds are a few narrow crops a page, so the second recogniser costs little
+- **A strict sign before a number in a longer line** (``年度指标值：<0%``): an
+  aligned ``<`` or ``>`` the second recogniser reads ``≤`` or ``≥`` is
+  strengthened; the rest of the line stays as first read.
+
+All of these are a few crops a page, so the second recogniser costs little
 (see the model card for the measured figures).
 """
 
@@ -32,6 +36,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 import numpy as np
@@ -43,6 +48,9 @@ _VALUE = re.compile(r"[<>=≤≥＜＞]{0,2}\d[\d.,]*[^\d\s]{0,4}")
 # How the first recogniser misreads a percent sign on a doubtful line.
 _PERCENT_MISREADS = ("80", "8o", "o/o", "0/0")
 # What a lone mark may be read again as: a relation sign or a percent sign.
+# A strict sign before a number: the stroke under it is what low resolution loses.
+_HALF_SIGN = re.compile(r"[<>＜＞]\s*\d")
+_STRONGER = {"<": "≤", ">": "≥", "＜": "≤", "＞": "≥"}
 _LONE_SIGN = re.compile(r"[<>=＜＞]")
 _MARK = re.compile(r"[<>=≤≥＜＞]{1,2}|[%‰]")
 
@@ -73,6 +81,8 @@ def asks(text: str, score: float, params: SecondOpinionParams) -> bool:
     one box over a row's short cells: ``80 4`` for ``% | 4``); every one of them
     must be a value or a doubtful lone mark.
     """
+    if _HALF_SIGN.search(text):
+        return True
     cells = text.split()
     if not cells or len(text.strip()) > params.value_max_chars:
         return False
@@ -91,21 +101,52 @@ def choose(
     """The reading kept for a line, from the first and the second recogniser.
 
     Cells are compared in order; when the two readings split into different
-    numbers of cells the first reading is kept whole.
+    numbers of cells, or nothing changed that way, a longer line may still have a
+    ``<`` or ``>`` before a number strengthened (:func:`strengthen_signs`).
     """
     text, score = first[0], first[1]
     cells, others = text.split(), second[0].split()
     if len(cells) != len(others):
-        return first
+        return _strengthened(first, second)
     chosen = [
         _choose_cell(cell, score, other, second[1], params)
         for cell, other in zip(cells, others, strict=True)
     ]
     if chosen == cells:
-        return first
+        return _strengthened(first, second)
     if len(cells) == 1 and _MARK.fullmatch(chosen[0]) and chosen[0] != cells[0]:
         return (chosen[0], max(score, second[1]))
     return (" ".join(chosen), score)
+
+
+def _strengthened(
+    first: tuple[str, float], second: tuple[str, float]
+) -> tuple[str, float]:
+    text = strengthen_signs(first[0], second[0])
+    return first if text == first[0] else (text, first[1])
+
+
+def strengthen_signs(text: str, other: str) -> str:
+    """``text`` with each ``<``/``>`` before a number that ``other`` reads ``≤``/``≥``.
+
+    The two readings are aligned character by character (they often differ in
+    punctuation elsewhere: ``：`` and ``；``); only an aligned sign is taken, so
+    ``年度指标值：<0%：2`` beside ``年度指标值：≤0%;2`` becomes ``年度指标值：≤0%：2``.
+    """
+    if not _HALF_SIGN.search(text):
+        return text
+    out: list[str] = []
+    matcher = SequenceMatcher(None, text, other, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        part = text[i1:i2]
+        if (
+            op == "replace"
+            and _STRONGER.get(part) == other[j1:j2]
+            and _HALF_SIGN.match(text, i1)
+        ):
+            part = other[j1:j2]
+        out.append(part)
+    return "".join(out)
 
 
 def _choose_cell(
