@@ -30,6 +30,7 @@ from nlp.read.ocr import (
     model_paths,
     repair_letter_digits,
     repair_ocr_text,
+    repair_pm25,
     repair_spaced_point,
     repair_thousands_separator,
     second_recogniser_dir,
@@ -462,6 +463,13 @@ def test_cells_holding_only_a_comparison_sign_are_read() -> None:
         (repair_letter_digits, "I类", "I类"),  # no digit in the token
         (repair_letter_digits, "Office 2016", "Office 2016"),
         (repair_letter_digits, "服务对象满意度", "服务对象满意度"),
+        (repair_pm25, "PM2s年均浓度", "PM2.5年均浓度"),
+        (repair_pm25, "细颗粒物（PM2）年均浓度", "细颗粒物（PM2.5）年均浓度"),
+        (repair_pm25, "PM25、PM10", "PM2.5、PM10"),
+        (repair_pm25, "PM2，5年均浓度", "PM2.5年均浓度"),
+        (repair_pm25, "PM2.5年均浓度", "PM2.5年均浓度"),
+        (repair_pm25, "PM10浓度", "PM10浓度"),
+        (repair_pm25, "PM1", "PM1"),
     ],
 )
 def test_repair_rules(repair: Callable[[str], str], raw: str, fixed: str) -> None:

@@ -28,7 +28,7 @@ with a top-left origin, ready for :func:`nlp.read.layout.layout_page`.
   mark is read with more confidence; :mod:`.second`.
 * OCR noise inside numbers (``100. 0%``, ``87, 300. 0``, ``66，100.08``, ``l00``,
   ``O.5``) is repaired by small named rules, each touching only number-like
-  tokens; :mod:`.repair`.
+  tokens, and ``PM2s``/``PM2`` is read as PM2.5; :mod:`.repair`.
 
 :mod:`.page` ties these together for one page; :mod:`.params` holds the options.
 
@@ -55,6 +55,7 @@ from nlp.read.ocr.repair import (
     OCR_REPAIRS,
     repair_letter_digits,
     repair_ocr_text,
+    repair_pm25,
     repair_spaced_point,
     repair_thousands_separator,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "render_pdf_page",
     "repair_letter_digits",
     "repair_ocr_text",
+    "repair_pm25",
     "repair_spaced_point",
     "repair_thousands_separator",
     "run_engine",

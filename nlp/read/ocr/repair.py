@@ -1,7 +1,8 @@
 """Repairs of OCR noise inside numbers.
 
 ``100. 0%``, ``87, 300. 0``, ``66，100.08``, ``l00`` and ``O.5`` are repaired by
-small named rules, each touching only number-like tokens.
+small named rules, each touching only number-like tokens; ``PM2s`` → ``PM2.5``
+is the one named term.
 """
 
 from __future__ import annotations
@@ -95,11 +96,23 @@ def repair_point_as_comma(text: str) -> str:
     return text
 
 
+# PM2.5 with its point lost (``PM25``, ``PM2s``, ``PM2 5``) or its ``.5`` dropped
+# (``PM2）``): no pollutant is called PM2 or PM25, so each can only be PM2.5.
+# PM10 and PM1 are left alone.
+_PM25 = re.compile(r"PM\s*2(?:\s*[.．·,，。]?\s*[5sS])?(?![\d.．·]|\s*[.．·,，。]\s*5)")
+
+
+def repair_pm25(text: str) -> str:
+    """``PM2s年均浓度`` → ``PM2.5年均浓度``, ``(PM2)`` → ``(PM2.5)``."""
+    return _PM25.sub("PM2.5", text)
+
+
 OCR_REPAIRS: tuple[Callable[[str], str], ...] = (
     repair_letter_digits,
     repair_thousands_separator,
     repair_spaced_point,
     repair_point_as_comma,
+    repair_pm25,
 )
 
 
