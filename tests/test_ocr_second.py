@@ -151,3 +151,24 @@ def test_a_strict_sign_in_a_longer_line_is_strengthened_where_aligned() -> None:
         "制率：实施周期指标值：≤0%，年度指标值：≤0%：2",
         0.91,
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "other", "kept"),
+    [
+        (
+            "值：26次：6、2-效益指标",
+            "值：≥6次：6、2一效益指标",
+            "值：≥6次：6、2-效益指标",
+        ),
+        ("指标值：25微克/立方米", "指标值：≤25微克/立方米", "指标值：≤25微克/立方米"),
+        # the two characters after the sign must be read alike
+        ("指标值：20%.年度指标值", "指标值：≥0年度指标的", "指标值：20%.年度指标值"),
+        # only right after a label's colon
+        ("共26次", "共≥6次", "共26次"),
+    ],
+)
+def test_a_sign_after_a_label_lost_or_read_as_2_is_taken_where_aligned(
+    line: str, other: str, kept: str
+) -> None:
+    assert strengthen_signs(line, other) == kept

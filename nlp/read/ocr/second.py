@@ -27,6 +27,9 @@ where a stated rule says so.
 - **A strict sign before a number in a longer line** (``年度指标值：<0%``): an
   aligned ``<`` or ``>`` the second recogniser reads ``≤`` or ``≥`` is
   strengthened; the rest of the line stays as first read.
+- **A number right after a label's colon** (``年度指标值：26次``): an aligned
+  ``≥``/``≤`` the second recogniser reads where the first read nothing or ``2``
+  is taken when the next two characters are read alike (``：≥6次``).
 
 All of these are a few crops a page, so the second recogniser costs little
 (see the model card for the measured figures).
@@ -50,6 +53,9 @@ _PERCENT_MISREADS = ("80", "8o", "o/o", "0/0")
 # What a lone mark may be read again as: a relation sign or a percent sign.
 # A strict sign before a number: the stroke under it is what low resolution loses.
 _HALF_SIGN = re.compile(r"[<>＜＞]\s*\d")
+# A number right after a label's colon (``年度指标值：26次``): where a packed
+# clause's sign is lost or read as ``2``.
+_LABELLED_NUMBER = re.compile(r"[:：]\d")
 _STRONGER = {"<": "≤", ">": "≥", "＜": "≤", "＞": "≥"}
 _LONE_SIGN = re.compile(r"[<>=＜＞]")
 _MARK = re.compile(r"[<>=≤≥＜＞]{1,2}|[%‰]")
@@ -81,7 +87,7 @@ def asks(text: str, score: float, params: SecondOpinionParams) -> bool:
     one box over a row's short cells: ``80 4`` for ``% | 4``); every one of them
     must be a value or a doubtful lone mark.
     """
-    if _HALF_SIGN.search(text):
+    if _HALF_SIGN.search(text) or _LABELLED_NUMBER.search(text):
         return True
     cells = text.split()
     if not cells or len(text.strip()) > params.value_max_chars:
@@ -127,26 +133,60 @@ def _strengthened(
 
 
 def strengthen_signs(text: str, other: str) -> str:
-    """``text`` with each ``<``/``>`` before a number that ``other`` reads ``≤``/``≥``.
+    """``text`` with the signs before its numbers that ``other`` reads better.
 
     The two readings are aligned character by character (they often differ in
-    punctuation elsewhere: ``：`` and ``；``); only an aligned sign is taken, so
-    ``年度指标值：<0%：2`` beside ``年度指标值：≤0%;2`` becomes ``年度指标值：≤0%：2``.
+    punctuation elsewhere: ``：`` and ``；``), and only an aligned sign is taken:
+
+    - a ``<``/``>`` before a number that ``other`` reads ``≤``/``≥``
+      (``年度指标值：<0%：2`` beside ``年度指标值：≤0%;2``);
+    - after a label's colon, a ``≥``/``≤`` that ``text`` lost or read as ``2``,
+      where the next two characters are read alike (``指标值：26次`` beside
+      ``指标值：≥6次``, ``指标值：25微克`` beside ``指标值：≤25微克``).
     """
-    if not _HALF_SIGN.search(text):
+    if not (_HALF_SIGN.search(text) or _LABELLED_NUMBER.search(text)):
         return text
     out: list[str] = []
     matcher = SequenceMatcher(None, text, other, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        part = text[i1:i2]
-        if (
-            op == "replace"
-            and _STRONGER.get(part) == other[j1:j2]
-            and _HALF_SIGN.match(text, i1)
-        ):
-            part = other[j1:j2]
+        part, sign = text[i1:i2], other[j1:j2]
+        if _taken_sign(op, part, sign, text, (i1, i2), other, j2):
+            part = sign
         out.append(part)
     return "".join(out)
+
+
+def _taken_sign(
+    op: str,
+    part: str,
+    sign: str,
+    text: str,
+    span: tuple[int, int],
+    other: str,
+    j2: int,
+) -> bool:
+    """Whether the aligned ``sign`` of ``other`` replaces ``text[span]`` (``part``)."""
+    i1, i2 = span
+    if op == "replace" and _STRONGER.get(part) == sign:
+        return bool(_HALF_SIGN.match(text, i1))
+    return (
+        op in ("replace", "insert")
+        and part in ("", "2")
+        and sign in ("≥", "≤")
+        and _labelled_sign(text, i1, i2, other, j2)
+    )
+
+
+def _labelled_sign(text: str, i1: int, i2: int, other: str, j2: int) -> bool:
+    """A sign ``other`` reads at ``text[i1:i2]``, right after a label's colon."""
+    after = text[i2 : i2 + 2]
+    return (
+        i1 > 0
+        and text[i1 - 1] in ":："
+        and len(after) == 2
+        and after[0].isdigit()
+        and other[j2 : j2 + 2] == after
+    )
 
 
 def _choose_cell(
