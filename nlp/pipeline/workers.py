@@ -252,10 +252,18 @@ class _Worker:
         self.started = 0.0
         self.peak_bytes = 0
 
-    def give(self, given: _Given) -> None:
+    def give(self, given: _Given) -> bool:
+        """Send a job; False when the worker has died since it was last seen idle.
+
+        Its sentinel then reports the death, and the job goes to another worker.
+        """
+        try:
+            self.conn.send(given.job)
+        except OSError:  # a broken pipe or a reset connection
+            return False
         self.task = given
         self.started = time.monotonic()
-        self.conn.send(given.job)
+        return True
 
     def stop(self) -> None:
         """Ask the worker to finish; kill it when it does not."""
@@ -354,7 +362,8 @@ class WorkerPool:
                 given = _Given(document, DocumentJob(path, doc, self.split_pages))
             if given is None:
                 return
-            worker.give(given)
+            if not worker.give(given):
+                self._push(given)
         # Page jobs wait and every worker is busy: start the rest of the pool.
         if self._queue and len(self._workers) < self.size:
             self._workers.append(self._spawn())
@@ -512,7 +521,8 @@ class WorkerPool:
                 )
         else:
             cause = f"exited with code {code}"
-        return f"worker process {cause} while reading it; the run goes on"
+        doing = "while reading it" if worker.task is not None else "between documents"
+        return f"worker process {cause} {doing}; the run goes on"
 
     def _replace(self, worker: _Worker, why: str) -> None:
         """Kill a worker and start another in its place."""
@@ -529,7 +539,7 @@ class WorkerPool:
         given, worker.task = worker.task, None
         self._replace(worker, why)
         if given is None:
-            logger.warning("a worker process ended between documents: %s", why)
+            logger.warning("%s", why)
             return
         document = given.document
         document.spent += time.monotonic() - worker.started
