@@ -175,6 +175,7 @@ def test_big5_text_gives_the_records_of_its_utf8_twin(
 def test_owner_password_pdf_is_read(hostile_batch: dict[str, Any]) -> None:
     record = _record(hostile_batch, "pdf_owner_password")
     assert record["status"] == "ok"
+    assert record["ocr_pages"] == 0  # its text layer is read
     amounts = _by_doc(hostile_batch["mixed"], "amounts")["hostile/owner_password.pdf"]
     assert [a["value"] for a in amounts] == ["7461000.00", "3000000.00"]
 

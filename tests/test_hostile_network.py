@@ -16,9 +16,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+from cjk_font import CJK_FONT
 from PIL import Image, ImageDraw, ImageFont
 
-SCAN_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 REPOSITORY = Path(__file__).resolve().parents[1]
 # (audit architecture, socket syscall number) of the machines the tests run on.
 ARCHES = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
@@ -67,7 +67,7 @@ def test_the_sandbox_kills_a_process_opening_an_internet_socket() -> None:
 
 def test_ocr_extraction_makes_no_network_call(tmp_path: Path) -> None:
     image = Image.new("L", (900, 200), 255)
-    font = ImageFont.truetype(SCAN_FONT, 40)
+    font = ImageFont.truetype(CJK_FONT, 40)
     ImageDraw.Draw(image).text((20, 70), "本项目预算资金746.1万元", font=font, fill=0)
     path = tmp_path / "scan.png"
     image.save(path, dpi=(200, 200))

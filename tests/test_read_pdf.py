@@ -476,6 +476,40 @@ def test_pdf_without_pages(tmp_path: Path) -> None:
         _read(path)
 
 
+@pytest.mark.parametrize(
+    "system_info",
+    ["", "/CIDSystemInfo << /Registry (q#Rz) /Ordering (Zk9) /Supplement 0 >>"],
+    ids=["missing", "unreadable"],
+)
+def test_cid_font_without_a_readable_collection_is_read_by_its_encoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, system_info: str
+) -> None:
+    # 预算资金100万元 in UCS-2, drawn with a non-embedded CID font.
+    codes = "".join(f"{ord(c):04X}" for c in "预算资金100万元")
+    content = f"BT /F1 12 Tf 72 700 Td <{codes}> Tj ET"
+    path = tmp_path / "no_collection.pdf"
+    path.write_bytes(
+        _pdf_bytes(
+            [
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+                " /Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>",
+                "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light"
+                " /Encoding /UniGB-UCS2-H /DescendantFonts [5 0 R] >>",
+                "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
+                f" {system_info} /DW 1000 >>",
+                f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+            ]
+        )
+    )
+    calls: list[int] = []
+    _fake_ocr(monkeypatch, calls)
+    doc = _read(path)
+    assert calls == []
+    assert doc.text.strip() == "预算资金100万元"
+
+
 def test_many_pages_stream(pdf_builder: Builder) -> None:
     pdf = pdf_builder()
     for number in range(1, 501):

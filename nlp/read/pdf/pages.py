@@ -23,6 +23,7 @@ from nlp.read.layout import Ruling
 from nlp.read.limits import check_count
 from nlp.read.pdf.chars import _is_white, _PageText
 from nlp.read.pdf.device import _Collector, _collector_class, _interpreter_class
+from nlp.read.pdf.fonts import resource_manager
 from nlp.read.pdf.params import DEFAULT_PARAMS
 
 if TYPE_CHECKING:
@@ -59,7 +60,6 @@ def _open(handle: Any, display: str) -> tuple[Any, Any, _Collector]:
         PDFEncryptionError,
         PDFPasswordIncorrect,
     )
-    from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfparser import PDFParser
 
     try:
@@ -74,7 +74,7 @@ def _open(handle: Any, display: str) -> tuple[Any, Any, _Collector]:
         raise ReadError(
             f"{display}: damaged or truncated PDF: {type(exc).__name__}: {exc}"
         ) from exc
-    manager = PDFResourceManager(caching=True)
+    manager = resource_manager()
     device = _collector_class()(manager)
     interpreter = _interpreter_class()(manager, device)
     return document, interpreter, device
