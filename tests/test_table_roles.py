@@ -200,6 +200,24 @@ def test_packed_clauses_found_where_a_scan_garbles_the_clause_heads() -> None:
     ]
 
 
+def test_packed_value_labels_garbled_by_a_coarse_scan_are_still_labels() -> None:
+    # At 100 dpi two characters of 实施周期 go (实施盛明, 实施周呵, 实周期) and 值
+    # becomes 的 or 信; a label that does not start 实施 or end 周期 is no period.
+    text = (
+        "1、1一产出指标，11一数量指标，抽查数：实施盛明指标的：12个，年度指标的：12个；"
+        "2、1一产出指标，13一时效指标，按时完成率：实施周呵指标的：100%，年度指标值：100%；"
+        "3、1一产出指标，11一数量指标，完成培训班次数：实周期指标信：≥1，年度指标值：≥1；"
+        "4、1一产出指标，12一质量指标，验收合格率，实际完成值：98%，年度指标值：100%"
+    )
+    clauses = packed_clauses(text)
+    assert [(c.metric, c.target, c.target_period) for c in clauses] == [
+        ("抽查数", "12个", "12个"),
+        ("按时完成率", "100%", "100%"),
+        ("完成培训班次数", "≥1", "≥1"),
+        ("验收合格率，实际完成值：98%", "100%", None),
+    ]
+
+
 def test_packed_clause_head_with_full_stops_for_commas() -> None:
     # OCR reads the comma after a level as a Latin or a Chinese full stop; the
     # clause before it then ends in a colon read for its semicolon.

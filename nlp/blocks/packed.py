@@ -46,10 +46,15 @@ _CLAUSE_HEAD = re.compile(
     rf"(?P<c2>{_L2_CODE})\s*(?P<d2>{_DASH})?\s*{_HEAD_NAME}{_LEVEL_SEP}"
 )
 _SEPARATOR = "；;。，,：:"
-# The value labels, also as a scan's OCR reads them with one character lost,
-# added or misread (实施周指标值, 实按周期指标值, 年指标值, 年度指标们).
-_LABEL_WORD = r"(?:指标值?|目标值?|标值|指标们)"
-_PERIOD_LABEL = rf"实(?:施周期|.周期|施.期|施.周期|施周|施期|周期){_LABEL_WORD}"
+# The value labels, also as a scan's OCR reads them with characters lost, added
+# or misread (实施周指标值, 实按周期指标值, 年指标值, 年度指标们, and on a coarse scan
+# 实施周呵指标的, 实施盛明指标值, 实周期指标信). The garbled middle of 实施周期 is
+# accepted only after 实施 or before 周期, so 实际完成值 is never a period label.
+_LABEL_CHAR = r"[^\s\d，,；;。：:、]"
+_LABEL_WORD = rf"(?:指标{_LABEL_CHAR}?|目标值?|标值)"
+_PERIOD_LABEL = (
+    rf"实(?:施{_LABEL_CHAR}{{0,3}}?|{_LABEL_CHAR}?周期|.周期|施.期){_LABEL_WORD}"
+)
 _ANNUAL_LABEL = rf"(?:年度|年|(?<![年\d])度){_LABEL_WORD}"
 _CLAUSE = re.compile(
     rf"^(?P<l1>{_CODED_LEVEL}){_LEVEL_SEP}\s*(?P<l2>{_L2_LEVEL}){_LEVEL_SEP}\s*"

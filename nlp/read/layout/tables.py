@@ -18,6 +18,7 @@ from nlp.read.layout.common import (
     TextFragment,
     join_lines,
 )
+from nlp.read.layout.echo import agree_echoed_cells
 from nlp.read.layout.lines import (
     Line,
     Run,
@@ -283,7 +284,7 @@ def ruled_table(
                 confidence=min(f.confidence for f in cell_frags),
             )
         )
-    return TableItem(tuple(cells), grid.bbox, page)
+    return TableItem(tuple(agree_echoed_cells(cells)), grid.bbox, page)
 
 
 def _unmerged(
@@ -415,7 +416,7 @@ def _aligned_table(
         max(line.x1 for line in lines),
         lines[-1].bottom,
     )
-    return TableItem(tuple(cells), bbox, page)
+    return TableItem(tuple(agree_echoed_cells(cells)), bbox, page)
 
 
 def _columns(runs: list[Run]) -> list[tuple[float, float]]:
