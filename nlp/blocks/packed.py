@@ -53,7 +53,8 @@ _SEPARATOR = "；;。，,：:"
 _LABEL_CHAR = r"[^\s\d，,；;。：:、]"
 _LABEL_WORD = rf"(?:指标{_LABEL_CHAR}?|目标值?|标值)"
 _PERIOD_LABEL = (
-    rf"实(?:施{_LABEL_CHAR}{{0,3}}?|{_LABEL_CHAR}?周期|.周期|施.期){_LABEL_WORD}"
+    rf"实(?:施{_LABEL_CHAR}{{0,3}}?|{_LABEL_CHAR}?周期|.周期|施.期|施.周期)"
+    rf"{_LABEL_WORD}"
 )
 _ANNUAL_LABEL = rf"(?:年度|年|(?<![年\d])度){_LABEL_WORD}"
 _CLAUSE = re.compile(
