@@ -61,7 +61,11 @@ _CLAUSE = re.compile(
     rf"^(?P<l1>{_CODED_LEVEL}){_LEVEL_SEP}\s*(?P<l2>{_L2_LEVEL}){_LEVEL_SEP}\s*"
     r"(?P<metric>.+?)[；;，,。：:]?\s*"
     rf"(?:{_PERIOD_LABEL}\s*[:：]\s*(?P<period>.*?)[；;，,。：:]*\s*)?"
-    rf"(?:{_ANNUAL_LABEL}\s*[:：]\s*(?P<annual>.*?))?[；;，,。：:\s]*$",
+    # The period's value comes first, so an annual value never holds its label:
+    # 满意度指标：实施周期指标值：… is a metric ending 度指标, not a 年度 label that
+    # lost its 年.
+    rf"(?:{_ANNUAL_LABEL}\s*[:：]\s*"
+    rf"(?P<annual>(?:(?!{_PERIOD_LABEL}\s*[:：]).)*?))?[；;，,。：:\s]*$",
     re.S,
 )
 _VALUE_LABEL = re.compile(rf"(?:{_PERIOD_LABEL}|{_ANNUAL_LABEL})\s*[:：]")

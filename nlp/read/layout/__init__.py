@@ -22,9 +22,10 @@ page of those into blocks in reading order, the same way whatever the source:
    :attr:`LayoutParams.min_table_cols` columns align over
    :attr:`LayoutParams.min_table_rows` rows; a line closer than
    :attr:`LayoutParams.cell_wrap_gap` under a row continues that row's cells.
-   In both kinds of table, two recognised cells of a row one character apart
-   (a metric echoed in the column that explains it) get the reading the
-   recogniser was surer of (:mod:`.echo`).
+   In both kinds of table, recognised cells are repaired where a repair needs
+   the whole cell or its row (:mod:`.ocr_cells`): yes-or-no options wrapped
+   over lines, and two cells of a row one character apart (a metric echoed in
+   the column that explains it) given the reading the recogniser was surer of.
 5. **Paragraphs.** Other lines are joined into paragraphs; a paragraph ends at a
    wide vertical gap, a short line, a change of text size, or before an indented
    line or a numbered heading. Lines are joined without a space (Chinese has none,

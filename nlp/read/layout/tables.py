@@ -18,7 +18,6 @@ from nlp.read.layout.common import (
     TextFragment,
     join_lines,
 )
-from nlp.read.layout.echo import agree_echoed_cells
 from nlp.read.layout.lines import (
     Line,
     Run,
@@ -27,6 +26,7 @@ from nlp.read.layout.lines import (
     source_of,
     source_of_runs,
 )
+from nlp.read.layout.ocr_cells import repair_ocr_cells
 from nlp.read.layout.split import unmerge_numbers, unmerge_rows
 
 
@@ -284,7 +284,7 @@ def ruled_table(
                 confidence=min(f.confidence for f in cell_frags),
             )
         )
-    return TableItem(tuple(agree_echoed_cells(cells)), grid.bbox, page)
+    return TableItem(tuple(repair_ocr_cells(cells)), grid.bbox, page)
 
 
 def _unmerged(
@@ -416,7 +416,7 @@ def _aligned_table(
         max(line.x1 for line in lines),
         lines[-1].bottom,
     )
-    return TableItem(tuple(agree_echoed_cells(cells)), bbox, page)
+    return TableItem(tuple(repair_ocr_cells(cells)), bbox, page)
 
 
 def _columns(runs: list[Run]) -> list[tuple[float, float]]:

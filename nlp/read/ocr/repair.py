@@ -2,7 +2,8 @@
 
 ``100. 0%``, ``87, 300. 0``, ``66，100.08``, ``l00`` and ``O.5`` are repaired by
 small named rules, each touching only number-like tokens; ``PM2s`` → ``PM2.5``
-is the one named term.
+is the one named term. Repairs that need a whole cell (text wrapped over
+lines) are made where cells are formed, in :mod:`nlp.read.layout.ocr_cells`.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ OCR_REPAIRS: tuple[Callable[[str], str], ...] = (
 
 
 def repair_ocr_text(text: str) -> str:
-    """Apply every number repair in :data:`OCR_REPAIRS`, in order."""
+    """Apply every repair in :data:`OCR_REPAIRS`, in order."""
     for repair in OCR_REPAIRS:
         text = repair(text)
     return text

@@ -1,13 +1,21 @@
-"""Recognised cells that repeat another cell of their row, read once for both.
+"""Fixes to recognised table cells that need the whole cell or its row.
 
-Indicator tables often print a metric twice in one row: in 三级指标 and again in
-the column that explains it (指标内容, 指标解释) when there is nothing more to
-say. On a scan the two copies are recognised separately, and one of them may
-lose or misread a character (``网络盖率`` beside ``网络覆盖率``, ``租货`` beside
-``租赁``). Two recognised cells of a row that differ by exactly one character
-that is not part of a number are taken as the same words, and both get the
-reading the recogniser was surer of. Numbers are never voted on: ``≥95%`` and
-``≥96%`` side by side are two targets.
+A cell's text is whole only once its lines are joined, so these run where cells
+are formed (line-level repairs of numbers are in :mod:`nlp.read.ocr.repair`).
+
+**Yes-or-no options.** The options of a yes-or-no indicator, （是/否）, often
+wrap over two lines of a cell, and OCR loses the thin slash (（是否）) or reads
+否 as its look-alike 香 after it. A bracket holding only those is put back as
+printed; 是否 in running text is the word "whether" and is never touched.
+
+**Echoes.** Indicator tables often print a metric twice in one row: in 三级指标
+and again in the column that explains it (指标内容, 指标解释) when there is
+nothing more to say. On a scan the two copies are recognised separately, and
+one of them may lose or misread a character (``网络盖率`` beside ``网络覆盖率``,
+``租货`` beside ``租赁``). Two recognised cells of a row that differ by exactly
+one character that is not part of a number are taken as the same words, and
+both get the reading the recogniser was surer of. Numbers are never voted on:
+``≥95%`` and ``≥96%`` side by side are two targets.
 """
 
 from __future__ import annotations
@@ -24,6 +32,24 @@ from nlp.read.base import CellInput
 MIN_ECHO_CHARS = 6
 # Characters whose difference is content, not a misreading worth voting on.
 _NOT_VOTED = re.compile(r"[\d.%％‰<>=≤≥≦≧+\-－~～]")
+# A bracket holding only 是 and 否 (the slash lost, or 否 read 香 after it).
+_YES_NO = re.compile(r"([（(])\s*是\s*(?:[/／]\s*[否香]|否)\s*([）)])")
+
+
+def repair_ocr_cells(cells: Sequence[CellInput]) -> list[CellInput]:
+    """Both fixes, on recognised cells only: a text layer says what it says."""
+    fixed = [
+        dataclasses.replace(cell, text=repair_yes_no(cell.text))
+        if cell.source == "ocr"
+        else cell
+        for cell in cells
+    ]
+    return agree_echoed_cells(fixed)
+
+
+def repair_yes_no(text: str) -> str:
+    """``（是否）`` and ``（是/香）`` → ``（是/否）``, keeping the brackets' width."""
+    return _YES_NO.sub(lambda m: f"{m[1]}是/否{m[2]}", text)
 
 
 def agree_echoed_cells(cells: Sequence[CellInput]) -> list[CellInput]:

@@ -1,11 +1,11 @@
-"""Recognised cells repeating another cell of their row get the surer reading."""
+"""Recognised table cells repaired where the repair needs the whole cell or row."""
 
 from __future__ import annotations
 
 import pytest
 
 from nlp.read.base import CellInput
-from nlp.read.layout.echo import agree_echoed_cells
+from nlp.read.layout.ocr_cells import agree_echoed_cells, repair_ocr_cells
 
 
 def _ocr(text: str, row: int, col: int, confidence: float) -> CellInput:
@@ -59,3 +59,24 @@ def test_only_cells_of_one_row_and_only_recognised_cells_are_compared() -> None:
         _ocr("办公用房租赁成本", 0, 3, 0.95),
     ]
     assert [c.text for c in agree_echoed_cells(typed)] == [c.text for c in typed]
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        # wrapped over two lines, the slash lost
+        ("聘用人员准入规范性（是\n否）", "聘用人员准入规范性（是/否）"),
+        ("提供支持(是/香)", "提供支持(是/否)"),  # 否 read as 香
+        ("数据支撑（是 / 否）", "数据支撑（是/否）"),
+        ("是否按时完成（是）", "是否按时完成（是）"),  # "whether", and one option
+        ("（是否达标）", "（是否达标）"),
+        ("香港（是香）", "香港（是香）"),  # 香 only after the slash
+    ],
+)
+def test_yes_no_options_are_put_back_as_printed(raw: str, fixed: str) -> None:
+    assert [c.text for c in repair_ocr_cells([_ocr(raw, 0, 0, 0.9)])] == [fixed]
+
+
+def test_a_text_layer_cell_is_never_repaired() -> None:
+    cell = CellInput("聘用人员准入规范性（是否）", 0, 0)
+    assert repair_ocr_cells([cell]) == [cell]
