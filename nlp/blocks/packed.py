@@ -51,11 +51,9 @@ _SEPARATOR = "；;。，,：:"
 # 实施周呵指标的, 实施盛明指标值, 实周期指标信). The garbled middle of 实施周期 is
 # accepted only after 实施 or before 周期, so 实际完成值 is never a period label.
 _LABEL_CHAR = r"[^\s\d，,；;。：:、]"
+_GARBLED = r"[^\s，,；;。：:、]"  # a misread character may be a digit (实施3周期)
 _LABEL_WORD = rf"(?:指标{_LABEL_CHAR}?|目标值?|标值)"
-_PERIOD_LABEL = (
-    rf"实(?:施{_LABEL_CHAR}{{0,3}}?|{_LABEL_CHAR}?周期|.周期|施.期|施.周期)"
-    rf"{_LABEL_WORD}"
-)
+_PERIOD_LABEL = rf"实(?:施{_GARBLED}{{0,3}}?|{_GARBLED}?周期){_LABEL_WORD}"
 _ANNUAL_LABEL = rf"(?:年度|年|(?<![年\d])度){_LABEL_WORD}"
 _CLAUSE = re.compile(
     rf"^(?P<l1>{_CODED_LEVEL}){_LEVEL_SEP}\s*(?P<l2>{_L2_LEVEL}){_LEVEL_SEP}\s*"

@@ -12,10 +12,11 @@ one collection, as PDF viewers assume, so the collection is taken from it.
 from __future__ import annotations
 
 import contextlib
+import functools
 from typing import Any
 
 # Tokens of Adobe's predefined CMap names and the collection each belongs to
-# (Adobe Technical Note #5094 and #5078). Checked in order: "UniCNS" before "CNS".
+# (Adobe Technical Notes #5094 and #5078); no name holds tokens of two collections.
 _COLLECTION_TOKENS: tuple[tuple[str, str], ...] = (
     ("GB", "Adobe-GB1"),
     ("CNS", "Adobe-CNS1"),
@@ -59,6 +60,12 @@ def name_collection_from_encoding(font: Any) -> None:
 
 def resource_manager() -> Any:
     """A pdfminer resource manager whose CID fonts are named as above."""
+    return _manager_class()(caching=True)
+
+
+@functools.cache
+def _manager_class() -> type:
+    """The manager's class, built once, on first use (pdfminer imported then)."""
     from pdfminer.pdfinterp import PDFResourceManager
 
     class Manager(PDFResourceManager):
@@ -67,4 +74,4 @@ def resource_manager() -> Any:
             name_collection_from_encoding(font)
             return font
 
-    return Manager(caching=True)
+    return Manager
